@@ -25,6 +25,7 @@ struct MemoryStoreOptions {
 // saves and the no-resurrection rule exactly like the networked stores.
 //
 // Errors: kInvalidArgument naming the option at fault.
-Result<std::unique_ptr<SessionRepository>> open_memory_store(const MemoryStoreOptions& options = {});
+Result<std::unique_ptr<SessionRepository>> open_memory_store(
+    const MemoryStoreOptions& options = {});
 
 }  // namespace sessionpp

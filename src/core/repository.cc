@@ -12,8 +12,7 @@ Duration touch_interval_for(const SessionPolicy& policy, Duration max_inactive) 
 }
 
 SessionRepository::SessionRepository(SessionPolicy policy)
-    : policy_(std::move(policy)),
-      clock_(policy_.clock ? policy_.clock : SystemClock::instance()) {}
+    : policy_(std::move(policy)), clock_(policy_.clock ? policy_.clock : SystemClock::instance()) {}
 
 SessionRepository::~SessionRepository() = default;
 
@@ -47,10 +46,9 @@ Result<void> SessionRepository::save(Session& session) {
   for (const auto& name : session.changed_names()) {
     const std::string* v = session.attribute(name);
     if (v != nullptr && v->size() > policy_.max_value_bytes) {
-      return make_error(Errc::kInvalidArgument, "value of attribute '" + name + "' is " +
-                                                    std::to_string(v->size()) +
-                                                    " bytes; the limit is " +
-                                                    std::to_string(policy_.max_value_bytes));
+      return make_error(Errc::kInvalidArgument,
+                        "value of attribute '" + name + "' is " + std::to_string(v->size()) +
+                            " bytes; the limit is " + std::to_string(policy_.max_value_bytes));
     }
   }
   if (session.is_new()) {

@@ -50,9 +50,9 @@ Result<void> validate_attribute_name(std::string_view name) {
     return make_error(Errc::kInvalidArgument, "attribute name is empty");
   }
   if (name.size() > kMaxAttributeNameBytes) {
-    return make_error(Errc::kInvalidArgument,
-                      "attribute name is " + std::to_string(name.size()) +
-                          " bytes; the limit is " + std::to_string(kMaxAttributeNameBytes));
+    return make_error(Errc::kInvalidArgument, "attribute name is " + std::to_string(name.size()) +
+                                                  " bytes; the limit is " +
+                                                  std::to_string(kMaxAttributeNameBytes));
   }
   if (!is_valid_utf8(name)) {
     return make_error(Errc::kInvalidArgument, "attribute name is not valid UTF-8");
@@ -117,10 +117,10 @@ const std::string* Session::attribute(std::string_view name) const {
 Result<void> Session::set_attribute(std::string_view name, std::string value) {
   if (auto ok = validate_attribute_name(name); !ok) return ok;
   if (value.size() > max_value_bytes_) {
-    return make_error(Errc::kInvalidArgument,
-                      "value of attribute '" + std::string(name) + "' is " +
-                          std::to_string(value.size()) + " bytes; the limit is " +
-                          std::to_string(max_value_bytes_));
+    return make_error(Errc::kInvalidArgument, "value of attribute '" + std::string(name) + "' is " +
+                                                  std::to_string(value.size()) +
+                                                  " bytes; the limit is " +
+                                                  std::to_string(max_value_bytes_));
   }
   auto it = data_.attributes.find(name);
   if (it == data_.attributes.end()) {

@@ -24,8 +24,8 @@ using std::chrono::seconds;
   } while (0)
 
 // The value of a Result, failing the test (and returning from it) on error.
-#define ASSIGN_OR_FAIL(lhs, expr)                                     \
-  auto lhs##_result = (expr);                                         \
+#define ASSIGN_OR_FAIL(lhs, expr)                                                      \
+  auto lhs##_result = (expr);                                                          \
   ASSERT_TRUE(lhs##_result.ok()) << #expr << ": " << lhs##_result.error().to_string(); \
   auto lhs = std::move(*lhs##_result)
 
@@ -158,9 +158,9 @@ TEST_P(StoreContractTest, RefusesOverLimitValuesAndBadNames) {
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.error().code, Errc::kInvalidArgument);
   EXPECT_NE(over.error().message.find("'v'"), std::string::npos) << over.error().message;
-  for (const std::string& bad : {std::string(), std::string(kMaxAttributeNameBytes + 1, 'n'),
-                                 std::string("\xff\xfe"), std::string("\xc0\xaf"),
-                                 std::string("\xed\xa0\x80")}) {
+  for (const std::string& bad :
+       {std::string(), std::string(kMaxAttributeNameBytes + 1, 'n'), std::string("\xff\xfe"),
+        std::string("\xc0\xaf"), std::string("\xed\xa0\x80")}) {
     auto r = s.set_attribute(bad, "x");
     ASSERT_FALSE(r.ok()) << "accepted name of " << bad.size() << " bytes";
     EXPECT_EQ(r.error().code, Errc::kInvalidArgument);
@@ -290,7 +290,8 @@ TEST_P(StoreContractTest, SaveAfterExpiryIsGone) {
   EXPECT_FALSE(found.has_value());
 }
 
-// --- expiry ---------------------------------------------------------------------------------------
+// --- expiry
+// ---------------------------------------------------------------------------------------
 
 TEST_P(StoreContractTest, NegativeTimeoutNeverExpires) {
   Session s = repo_->create();
@@ -616,7 +617,8 @@ TEST_P(StoreContractTest, EventsReportCreateAndDelete) {
                                       "deleted " + s.handle(), "deleted " + t.handle()}));
 }
 
-// --- ids ------------------------------------------------------------------------------------------
+// --- ids
+// ------------------------------------------------------------------------------------------
 
 TEST_P(StoreContractTest, MalformedIdsAndHandlesFindNothing) {
   Session s = save_new(*repo_);
@@ -630,15 +632,15 @@ TEST_P(StoreContractTest, MalformedIdsAndHandlesFindNothing) {
       good.substr(0, 42) + "+",
       good.substr(0, 42) + "/",
       std::string(43, '\0'),
-      s.handle(),  // a handle is not an id
+      s.handle(),                // a handle is not an id
       good.substr(0, 42) + "B",  // non-canonical last character
   };
   for (const auto& id : bad) {
     ASSIGN_OR_FAIL(found, repo_->find(id));
     EXPECT_FALSE(found.has_value()) << "found a session for a malformed id";
   }
-  for (const std::string& h : {std::string(""), s.handle().substr(1), std::string(64, 'G'),
-                               std::string(64, 'A'), good}) {
+  for (const std::string& h :
+       {std::string(""), s.handle().substr(1), std::string(64, 'G'), std::string(64, 'A'), good}) {
     ASSIGN_OR_FAIL(found, repo_->find_by_handle(h));
     EXPECT_FALSE(found.has_value());
     ASSIGN_OR_FAIL(removed, repo_->remove_by_handle(h));

@@ -61,16 +61,16 @@ class StoreContractTest : public ::testing::TestWithParam<StoreUnderTest> {
 
 // Opens the store under test or, when its server is unreachable, skips (locally) or fails (CI).
 // For use in a store's own non-contract tests' SetUp.
-#define SESSIONPP_REQUIRE_STORE(result_expr, out_ptr)                                   \
-  do {                                                                                  \
-    auto sessionpp_r_ = (result_expr);                                                  \
-    if (!sessionpp_r_) {                                                                \
-      if (::sessionpp::is_transient(sessionpp_r_.error().code) &&                       \
-          !::sessionpp::testing::in_ci()) {                                             \
-        GTEST_SKIP() << "store server unreachable (set CI=true to fail instead): "      \
-                     << sessionpp_r_.error().to_string();                               \
-      }                                                                                 \
-      FAIL() << "could not open the store: " << sessionpp_r_.error().to_string();       \
-    }                                                                                   \
-    (out_ptr) = std::move(*sessionpp_r_);                                               \
+#define SESSIONPP_REQUIRE_STORE(result_expr, out_ptr)                              \
+  do {                                                                             \
+    auto sessionpp_r_ = (result_expr);                                             \
+    if (!sessionpp_r_) {                                                           \
+      if (::sessionpp::is_transient(sessionpp_r_.error().code) &&                  \
+          !::sessionpp::testing::in_ci()) {                                        \
+        GTEST_SKIP() << "store server unreachable (set CI=true to fail instead): " \
+                     << sessionpp_r_.error().to_string();                          \
+      }                                                                            \
+      FAIL() << "could not open the store: " << sessionpp_r_.error().to_string();  \
+    }                                                                              \
+    (out_ptr) = std::move(*sessionpp_r_);                                          \
   } while (0)

@@ -63,9 +63,9 @@ struct Record {
   std::vector<std::pair<std::string, std::string>> attributes;
 
   std::optional<Timestamp> expires_at() const noexcept {
-    return expiry_of(from_epoch_ms(last_accessed), Duration(max_inactive),
-                     deadline == kNoDeadline ? std::nullopt
-                                             : std::optional<Timestamp>(from_epoch_ms(deadline)));
+    return expiry_of(
+        from_epoch_ms(last_accessed), Duration(max_inactive),
+        deadline == kNoDeadline ? std::nullopt : std::optional<Timestamp>(from_epoch_ms(deadline)));
   }
   bool expired(Timestamp now) const noexcept {
     const auto at = expires_at();
@@ -156,8 +156,8 @@ class MemoryStore final : public SessionRepository {
     std::lock_guard lock(shard.mu);
     const auto it = shard.records.find(key);
     if (it == shard.records.end() || it->second.expired(now)) {
-      return make_error(Errc::kGone, "session " + std::string(handle.substr(0, 12)) +
-                                         "... no longer exists");
+      return make_error(Errc::kGone,
+                        "session " + std::string(handle.substr(0, 12)) + "... no longer exists");
     }
     Record& r = it->second;
     r.last_accessed = std::max(r.last_accessed, to_epoch_ms(u.last_accessed));
@@ -202,8 +202,8 @@ class MemoryStore final : public SessionRepository {
     auto& src = sessions_[a].records;
     const auto it = src.find(from);
     if (it == src.end() || it->second.expired(now)) {
-      return make_error(Errc::kGone, "session " + std::string(old_handle.substr(0, 12)) +
-                                         "... no longer exists");
+      return make_error(
+          Errc::kGone, "session " + std::string(old_handle.substr(0, 12)) + "... no longer exists");
     }
     Record r = std::move(it->second);
     src.erase(it);

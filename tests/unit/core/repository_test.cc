@@ -32,9 +32,8 @@ class RecordingStore final : public SessionRepository {
     return {};
   }
   Result<void> do_update(std::string_view h, const SessionUpdate& u, Timestamp) override {
-    calls.push_back("update set=" + std::to_string(u.set.size()) +
-                    " removed=" + std::to_string(u.removed.size()) +
-                    (u.metadata ? " metadata" : ""));
+    calls.push_back("update set=" + std::to_string(u.set.size()) + " removed=" +
+                    std::to_string(u.removed.size()) + (u.metadata ? " metadata" : ""));
     auto it = rows.find(h);
     if (it == rows.end()) return make_error(Errc::kGone, "gone");
     it->second.last_accessed = std::max(it->second.last_accessed, u.last_accessed);

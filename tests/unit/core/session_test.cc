@@ -110,9 +110,9 @@ TEST_F(SessionTest, NameRules) {
   EXPECT_FALSE(validate_attribute_name("").ok());
   EXPECT_FALSE(validate_attribute_name(std::string(201, 'x')).ok());
   EXPECT_FALSE(validate_attribute_name("\x80").ok());
-  EXPECT_FALSE(validate_attribute_name("\xe2\x82").ok());              // truncated
-  EXPECT_FALSE(validate_attribute_name("\xf4\x90\x80\x80").ok());      // above U+10FFFF
-  EXPECT_FALSE(validate_attribute_name("\xe0\x80\x80").ok());          // overlong
+  EXPECT_FALSE(validate_attribute_name("\xe2\x82").ok());          // truncated
+  EXPECT_FALSE(validate_attribute_name("\xf4\x90\x80\x80").ok());  // above U+10FFFF
+  EXPECT_FALSE(validate_attribute_name("\xe0\x80\x80").ok());      // overlong
   auto r = validate_attribute_name(std::string(201, 'x'));
   EXPECT_NE(r.error().message.find("201"), std::string::npos);
 }
