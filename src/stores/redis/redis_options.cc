@@ -1,0 +1,172 @@
+// RedisOptions::from_uri and option validation.
+
+#include "stores/redis/redis_options.h"
+
+#include <charconv>
+#include <string>
+
+namespace sessionpp {
+namespace {
+
+Error bad(std::string message) { return make_error(Errc::kInvalidArgument, std::move(message)); }
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding; nullopt on a malformed escape.
+std::optional<std::string> decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    const int a = hex(s[i + 1]);
+    const int b = hex(s[i + 2]);
+    if (a < 0 || b < 0) return std::nullopt;
+    out.push_back(static_cast<char>(a * 16 + b));
+    i += 2;
+  }
+  return out;
+}
+
+template <typename T>
+std::optional<T> number(std::string_view s) {
+  T v{};
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+Result<RedisOptions> RedisOptions::from_uri(std::string_view uri) {
+  RedisOptions o;
+  constexpr std::string_view kScheme = "redis://";
+  if (uri.substr(0, 9) == "rediss://") {
+    return bad("Redis URI: rediss:// (TLS) is not supported yet; use redis://");
+  }
+  if (uri.substr(0, kScheme.size()) != kScheme) {
+    return bad("Redis URI must start with redis://");
+  }
+  std::string_view rest = uri.substr(kScheme.size());
+  std::string_view query;
+  if (const auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  std::string_view path;
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+    path = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+  }
+  // The password may contain '@' when not percent-encoded: the last '@' ends the credentials.
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+    const std::string_view cred = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    const auto colon = cred.find(':');
+    auto user = decode(cred.substr(0, colon));
+    if (!user) return bad("Redis URI: malformed percent-escape in the user name");
+    o.username = std::move(*user);
+    if (colon != std::string_view::npos) {
+      auto pass = decode(cred.substr(colon + 1));
+      if (!pass) return bad("Redis URI: malformed percent-escape in the password");
+      o.password = std::move(*pass);
+    }
+  }
+  std::string_view port_text;
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return bad("Redis URI: unclosed '[' in the host");
+    o.host = std::string(rest.substr(1, close - 1));
+    const std::string_view after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return bad("Redis URI: expected ':port' after ']'");
+      port_text = after.substr(1);
+    }
+  } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
+    o.host = std::string(rest.substr(0, colon));
+    port_text = rest.substr(colon + 1);
+  } else if (!rest.empty()) {
+    o.host = std::string(rest);
+  }
+  if (o.host.empty()) return bad("Redis URI: the host is empty");
+  if (!port_text.empty()) {
+    const auto port = number<int>(port_text);
+    if (!port) return bad("Redis URI: port '" + std::string(port_text) + "' is not a number");
+    o.port = *port;
+  }
+  if (!path.empty()) {
+    const auto db = number<int>(path);
+    if (!db) return bad("Redis URI: database '" + std::string(path) + "' is not a number");
+    o.database = *db;
+  }
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    const std::string key(pair.substr(0, eq));
+    auto value = decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    if (!value) return bad("Redis URI: malformed percent-escape in option " + key);
+    auto ms = [&](std::chrono::milliseconds& out) -> Result<void> {
+      const auto n = number<std::int64_t>(*value);
+      if (!n) return bad("Redis URI: option " + key + " must be a number of milliseconds");
+      out = std::chrono::milliseconds(*n);
+      return {};
+    };
+    Result<void> r;
+    if (key == "key_prefix") {
+      o.key_prefix = *value;
+    } else if (key == "connect_timeout_ms") {
+      r = ms(o.connect_timeout);
+    } else if (key == "command_timeout_ms") {
+      r = ms(o.command_timeout);
+    } else if (key == "pool_wait_timeout_ms") {
+      r = ms(o.pool.wait_timeout);
+    } else if (key == "pool_size") {
+      const auto n = number<std::size_t>(*value);
+      if (!n) return bad("Redis URI: option pool_size must be a number");
+      o.pool.size = *n;
+    } else {
+      return bad("Redis URI: unknown option '" + key + "'");
+    }
+    if (!r) return std::move(r).error();
+  }
+  if (auto v = redis::validate(o); !v) return std::move(v).error();
+  return o;
+}
+
+namespace redis {
+
+Result<void> validate(const RedisOptions& o) {
+  if (o.host.empty()) return bad("RedisOptions.host is empty");
+  if (o.port < 1 || o.port > 65535) {
+    return bad("RedisOptions.port " + std::to_string(o.port) + " is not between 1 and 65535");
+  }
+  if (o.database < 0) {
+    return bad("RedisOptions.database " + std::to_string(o.database) + " is negative");
+  }
+  if (o.key_prefix.size() > 200) return bad("RedisOptions.key_prefix is longer than 200 bytes");
+  if (o.key_prefix.find_first_of("{}") != std::string::npos) {
+    return bad("RedisOptions.key_prefix must not contain '{' or '}' (used as hash tags)");
+  }
+  if (o.connect_timeout.count() <= 0) return bad("RedisOptions.connect_timeout must be > 0");
+  if (o.command_timeout.count() <= 0) return bad("RedisOptions.command_timeout must be > 0");
+  if (o.pool.size < 1 || o.pool.size > 1024) {
+    return bad("RedisOptions.pool.size " + std::to_string(o.pool.size) +
+               " is not between 1 and 1024");
+  }
+  if (o.pool.wait_timeout.count() < 0) return bad("RedisOptions.pool.wait_timeout must be >= 0");
+  return {};
+}
+
+}  // namespace redis
+}  // namespace sessionpp
