@@ -1,0 +1,44 @@
+#include "integration/mongo/mongo_test_support.h"
+
+#include <mongoc/mongoc.h>
+
+#include <cstdlib>
+
+namespace sessionpp::testing {
+
+std::string mongo_test_uri() {
+  const char* uri = std::getenv("SESSIONPP_TEST_MONGO_URI");
+  return uri != nullptr && *uri != '\0'
+             ? std::string(uri)
+             : std::string("mongodb://sessionpp:sessionpp-test@127.0.0.1:27117/sessionpp");
+}
+
+MongoOptions mongo_test_options(const std::string& collection) {
+  MongoOptions o;
+  o.uri = mongo_test_uri();
+  o.collection = collection;
+  o.connect_timeout = std::chrono::seconds(2);
+  o.socket_timeout = std::chrono::seconds(5);
+  o.server_selection_timeout = std::chrono::seconds(2);
+  return o;
+}
+
+void drop_mongo_collection(const std::string& collection) {
+  mongoc_init();
+  bson_error_t err;
+  mongoc_uri_t* uri = mongoc_uri_new_with_error(mongo_test_uri().c_str(), &err);
+  if (uri == nullptr) return;
+  mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 2000);
+  mongoc_client_t* client = mongoc_client_new_from_uri(uri);
+  if (client != nullptr) {
+    const char* db = mongoc_uri_get_database(uri);
+    mongoc_collection_t* coll =
+        mongoc_client_get_collection(client, db != nullptr ? db : "sessionpp", collection.c_str());
+    (void)mongoc_collection_drop(coll, &err);
+    mongoc_collection_destroy(coll);
+    mongoc_client_destroy(client);
+  }
+  mongoc_uri_destroy(uri);
+}
+
+}  // namespace sessionpp::testing
