@@ -81,7 +81,8 @@ Result<RedisOptions> RedisOptions::from_uri(std::string_view uri) {
     }
   }
   std::string_view port_text;
-  if (!rest.empty() && rest.front() == '[') {
+  if (rest.empty()) return bad("Redis URI: the host is empty");
+  if (rest.front() == '[') {
     const auto close = rest.find(']');
     if (close == std::string_view::npos) return bad("Redis URI: unclosed '[' in the host");
     o.host = std::string(rest.substr(1, close - 1));
@@ -93,7 +94,7 @@ Result<RedisOptions> RedisOptions::from_uri(std::string_view uri) {
   } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
     o.host = std::string(rest.substr(0, colon));
     port_text = rest.substr(colon + 1);
-  } else if (!rest.empty()) {
+  } else {
     o.host = std::string(rest);
   }
   if (o.host.empty()) return bad("Redis URI: the host is empty");

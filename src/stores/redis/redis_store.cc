@@ -74,6 +74,7 @@ class RedisStore final : public SessionRepository {
         pool_(std::move(pool)),
         scripts_(std::move(scripts)),
         keys_(o.key_prefix),
+        expiries_key_(keys_.expiries()),
         log_(std::move(log)) {}
 
   std::string_view kind() const noexcept override { return "redis"; }
@@ -385,10 +386,14 @@ class RedisStore final : public SessionRepository {
                     bool force) const {
     return index_put_text(std::move(key), handle, score_text(expiry), force);
   }
+  // The expiry index outlives its last member by a day, so that purge_expired still reports
+  // sessions Redis expired by itself; a principal index lives as long as its latest session.
   Command index_put_text(std::string key, std::string_view handle, std::string score,
                          bool force) const {
+    const bool expiry_index = key == expiries_key_;
     return eval(scripts_.index_put, {std::move(key)},
-                {std::string(handle), std::move(score), force ? "1" : "0"});
+                {std::string(handle), std::move(score), force ? "1" : "0",
+                 expiry_index ? "86400000" : "0"});
   }
 
   Result<std::vector<std::string>> members(const std::string& index) {
@@ -435,6 +440,7 @@ class RedisStore final : public SessionRepository {
   std::unique_ptr<ConnectionPool> pool_;
   const Scripts scripts_;
   const Keys keys_;
+  const std::string expiries_key_;
   const Log log_;
 };
 

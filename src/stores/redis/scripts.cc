@@ -97,6 +97,7 @@ const std::string_view kPurge = SESSIONPP_LUA_PRELUDE
     "return {1, f[4] or ''}\n";
 
 const std::string_view kIndexPut =
+    "local function ms(x) return string.format('%.0f', x) end\n"
     "local function num(s) if s == 'inf' or s == '+inf' then return math.huge end "
     "return tonumber(s) end\n"
     "local k = KEYS[1]\n"
@@ -106,7 +107,7 @@ const std::string_view kIndexPut =
     "end\n"
     "local top = redis.call('ZRANGE', k, -1, -1, 'WITHSCORES')\n"
     "if top[2] == nil or num(top[2]) == math.huge then redis.call('PERSIST', k)\n"
-    "else redis.call('PEXPIREAT', k, top[2]) end\n"
+    "else redis.call('PEXPIREAT', k, ms(num(top[2]) + tonumber(ARGV[4]))) end\n"
     "return 1\n";
 
 #undef SESSIONPP_LUA_PRELUDE

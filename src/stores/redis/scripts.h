@@ -32,9 +32,10 @@ extern const std::string_view kTake;
 // Returns {0} when absent, {1, principal} when deleted, {2, expiry ("inf" = never)} when live.
 extern const std::string_view kPurge;
 
-// KEYS[1] a sorted-set index. ARGV: member, score (epoch ms or "inf"), force ("1"/"0").
-// Sets the member's score (without force: only raises it, so a late concurrent update never
-// lowers it) and gives the index the expiry of its latest member (none when that is "inf").
+// KEYS[1] a sorted-set index. ARGV: member, score (epoch ms or "inf"), force ("1"/"0"), grace
+// (ms). Sets the member's score (without force: only raises it, so a late concurrent update never
+// lowers it) and gives the index the expiry of its latest member plus grace (none when that is
+// "inf").
 extern const std::string_view kIndexPut;
 
 }  // namespace sessionpp::redis::scripts
