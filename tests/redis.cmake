@@ -20,12 +20,20 @@ if(TARGET sessionpp_store_redis)
     LABELS "integration;redis")
   target_compile_definitions(redis_restart_tests
     PRIVATE SESSIONPP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-  # gtest_discover_tests lists the discovered names in redis_restart_tests_TESTS; this file,
-  # read by ctest after the discovery include, marks them RUN_SERIAL.
-  set(_redis_serial "${CMAKE_CURRENT_BINARY_DIR}/redis_restart_serial.cmake")
-  file(WRITE "${_redis_serial}"
+  # gtest_discover_tests lists the discovered names in <target>_TESTS; this file, read by ctest
+  # after the discovery includes, marks the restart tests RUN_SERIAL. It also sets the labels
+  # again: sessionpp_test() passes "a;b" through PROPERTIES, where the list splits and only the
+  # first label survives (reported to the lead).
+  set(_redis_props "${CMAKE_CURRENT_BINARY_DIR}/redis_test_properties.cmake")
+  file(WRITE "${_redis_props}"
+    "foreach(_t IN LISTS redis_contract_tests_TESTS)\n"
+    "  set_tests_properties(\"\${_t}\" PROPERTIES LABELS \"contract;redis\")\n"
+    "endforeach()\n"
+    "foreach(_t IN LISTS redis_integration_tests_TESTS)\n"
+    "  set_tests_properties(\"\${_t}\" PROPERTIES LABELS \"integration;redis\")\n"
+    "endforeach()\n"
     "foreach(_t IN LISTS redis_restart_tests_TESTS)\n"
-    "  set_tests_properties(\"\${_t}\" PROPERTIES RUN_SERIAL TRUE)\n"
+    "  set_tests_properties(\"\${_t}\" PROPERTIES LABELS \"integration;redis\" RUN_SERIAL TRUE)\n"
     "endforeach()\n")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${_redis_serial}")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${_redis_props}")
 endif()
