@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # MariaDB for the SQL store tests: an instance of our own on 127.0.0.1:13306, data under
-# $SESSIONPP_SERVICES_DIR/mariadb, run as the unprivileged `mysql` user.
+# $SESSIONPP_SERVICES_DIR/mariadb (port: SESSIONPP_MARIADB_PORT), run as the unprivileged `mysql` user.
 #   user sessionpp / password sessionpp-test: all privileges on database sessionpp,
 #   SELECT only on database sessionpp_ro (the read-only refusal tests: missing grants)
 # start | stop | status | env. A second start while running does nothing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dir="${SESSIONPP_SERVICES_DIR:-$root/.services}/mariadb"
-port=13306
+port="${SESSIONPP_MARIADB_PORT:-13306}"
 data="$dir/data"
 sock="$dir/mysqld.sock"
 pidfile="$dir/mysqld.pid"

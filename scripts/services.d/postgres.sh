@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # PostgreSQL for the SQL store tests: an instance of our own on 127.0.0.1:15432, data under
-# $SESSIONPP_SERVICES_DIR/postgres, run as the unprivileged `postgres` user.
+# $SESSIONPP_SERVICES_DIR/postgres (port: SESSIONPP_PG_PORT), run as the unprivileged `postgres` user.
 #   user sessionpp / password sessionpp-test, database sessionpp (owner)
 #   database sessionpp_ro: default_transaction_read_only = on (the read-only refusal tests)
 # start | stop | status | env. A second start while running does nothing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dir="${SESSIONPP_SERVICES_DIR:-$root/.services}/postgres"
-port=15432
+port="${SESSIONPP_PG_PORT:-15432}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
 run_user=postgres
 data="$dir/data"
