@@ -1,0 +1,68 @@
+#include "app.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "instrumented_repository.h"
+#include "log.h"
+#include "passwords.h"
+
+namespace sessiond {
+namespace {
+
+sessionpp::SessionPolicy policy_of(const Config& c) {
+  return sessionpp::SessionPolicy{.max_inactive = c.security.session_timeout};
+}
+
+}  // namespace
+
+sessionpp::Result<void> check_store(const Config& config) {
+  auto repo = open_persistence(
+      PersistenceContext{config.security.persistence, config.databases, policy_of(config)});
+  if (!repo) return std::move(repo).error();
+  return (*repo)->ping();
+}
+
+sessionpp::Result<std::unique_ptr<App>> make_app(Config config, const AppOptions& options) {
+  auto app = std::make_unique<App>();
+  app->config = std::move(config);
+  app->test_hooks = options.test_hooks;
+  const Config& c = app->config;
+
+  auto repo =
+      open_persistence(PersistenceContext{c.security.persistence, c.databases, policy_of(c)});
+  if (!repo) return std::move(repo).error();
+  app->repository = instrument(std::move(*repo), app->metrics, options.store_fault_file);
+  app->sessions =
+      std::make_unique<sessionpp::http::SessionManager>(*app->repository, c.security.http);
+
+  std::vector<UserConfig> users = c.security.users;
+  if (c.security.authentication && users.empty()) {
+    std::string password;
+    const char* from_env = std::getenv("SESSIOND_ADMIN_PASSWORD");
+    if (from_env != nullptr && *from_env != '\0') {
+      password = from_env;
+      log_info(
+          "no users configured: created user 'admin' with the password from "
+          "SESSIOND_ADMIN_PASSWORD");
+    } else {
+      password = random_password();
+      // Printed once, to stdout only, so that a first start can be signed into.
+      std::printf(
+          "sessiond: no users configured: created user 'admin' with password %s\n"
+          "sessiond: (set SESSIOND_ADMIN_PASSWORD to choose it, or add "
+          "[[security.users]] with `sessionctl hash-password`)\n",
+          password.c_str());
+      std::fflush(stdout);
+    }
+    auto hash = hash_password(password);
+    if (!hash) return std::move(hash).error();
+    users.push_back(UserConfig{
+        .username = "admin", .password_hash = std::move(*hash), .roles = {"admin", "user"}});
+  }
+  app->users = std::make_unique<UserDirectory>(std::move(users));
+  app->throttle = std::make_unique<LoginThrottle>(c.security.login_throttle);
+  return app;
+}
+
+}  // namespace sessiond
