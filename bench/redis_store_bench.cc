@@ -1,0 +1,182 @@
+// Throughput of the Redis store's find and save with 8 and 32 threads, next to redis-benchmark's
+// HGETALL of a session-sized hash at the same concurrency, measured in the same run. Needs the
+// test server (scripts/services start redis); SESSIONPP_TEST_REDIS_URL overrides where it is.
+// A benchmark, not a test: it never fails on a number.
+//
+//   build-redis/bench/redis_store_bench [--benchmark_min_time=2]
+
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sessionpp/redis_store.h"
+
+namespace {
+
+using sessionpp::RedisOptions;
+using sessionpp::Session;
+using sessionpp::SessionRepository;
+
+constexpr int kSessions = 2000;
+constexpr int kBaselineRequests = 200000;
+
+std::unique_ptr<SessionRepository> g_repo;
+std::vector<std::string> g_ids;
+RedisOptions g_options;
+
+void fill(Session& s) {
+  // A typical logged-in session: a few small attributes, ~300 bytes.
+  s.set_principal("bench-user@example.com");
+  (void)s.set_attribute("csrf", std::string(43, 'c'));
+  (void)s.set_attribute("locale", "en-GB");
+  (void)s.set_attribute("roles", R"(["user","editor"])");
+  (void)s.set_attribute("cart", std::string(160, 'x'));
+  (void)s.set_int("visits", 12);
+}
+
+void BM_RedisFind(benchmark::State& state) {
+  std::size_t i = static_cast<std::size_t>(state.thread_index()) * 7919;
+  for (auto _ : state) {
+    auto r = g_repo->find(g_ids[i++ % g_ids.size()]);
+    if (!r || !r->has_value()) {
+      state.SkipWithError(r ? "session not found" : r.error().to_string().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// Each thread saves its own session: a delta of one attribute plus last access, i.e. the update
+// script and the index step.
+void BM_RedisSave(benchmark::State& state) {
+  auto found = g_repo->find(g_ids[static_cast<std::size_t>(state.thread_index())]);
+  if (!found || !found->has_value()) {
+    state.SkipWithError("session not found");
+    return;
+  }
+  Session s = std::move(**found);
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    (void)s.set_int("visits", ++n);
+    auto r = g_repo->save(s);
+    if (!r) {
+      state.SkipWithError(r.error().to_string().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(BM_RedisFind)->Threads(8)->Threads(32)->UseRealTime();
+BENCHMARK(BM_RedisSave)->Threads(8)->Threads(32)->UseRealTime();
+
+// Remembers items/s per benchmark name ("BM_RedisFind/real_time/threads:8").
+class Capture : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const auto& run : runs) {
+      const auto it = run.counters.find("items_per_second");
+      if (it != run.counters.end()) rates[run.benchmark_name()] = it->second.value;
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  std::map<std::string, double> rates;
+};
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "'";
+}
+
+// redis-benchmark's HGETALL of `key` with `clients` connections, one request in flight each;
+// requests per second, or 0 when it could not run.
+double baseline_hgetall(const std::string& key, int clients) {
+  std::string cmd =
+      "redis-benchmark -h " + shell_quote(g_options.host) + " -p " +
+      std::to_string(g_options.port) + " --dbnum " + std::to_string(g_options.database) + " -n " +
+      std::to_string(kBaselineRequests) + " -c " + std::to_string(clients) + " -P 1 --csv";
+  if (!g_options.username.empty()) cmd += " --user " + shell_quote(g_options.username);
+  if (!g_options.password.empty()) cmd += " -a " + shell_quote(g_options.password);
+  cmd += " hgetall " + shell_quote(key) + " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return 0;
+  char line[512];
+  double rps = 0;
+  while (std::fgets(line, sizeof line, p) != nullptr) {
+    // "test","rps",...  then  "hgetall ...","123456.79",...
+    const std::string l(line);
+    if (l.rfind("\"hgetall", 0) != 0 && l.rfind("\"HGETALL", 0) != 0) continue;
+    const auto a = l.find("\",\"");
+    if (a != std::string::npos) rps = std::atof(l.c_str() + a + 3);
+  }
+  pclose(p);
+  return rps;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  const char* url = std::getenv("SESSIONPP_TEST_REDIS_URL");
+  auto parsed = RedisOptions::from_uri(url ? url : "redis://:sessionpp-test@127.0.0.1:16379/3");
+  if (!parsed) {
+    std::fprintf(stderr, "redis_store_bench: %s\n", parsed.error().to_string().c_str());
+    return 0;
+  }
+  g_options = *parsed;
+  g_options.key_prefix = "bench:";
+  g_options.pool.size = 32;
+  g_options.check_keyspace_events = false;
+  auto opened = sessionpp::open_redis_store(g_options);
+  if (!opened) {
+    std::fprintf(stderr, "redis_store_bench: skipped, %s\n", opened.error().to_string().c_str());
+    return 0;
+  }
+  g_repo = std::move(*opened);
+  std::vector<std::string> handles;
+  for (int i = 0; i < kSessions; ++i) {
+    Session s = g_repo->create();
+    fill(s);
+    if (auto r = g_repo->save(s); !r) {
+      std::fprintf(stderr, "redis_store_bench: %s\n", r.error().to_string().c_str());
+      return 0;
+    }
+    g_ids.push_back(s.id()->str());
+    handles.push_back(s.handle());
+  }
+
+  Capture reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+
+  // The baseline reads the hash of a real session: same fields, same size.
+  const std::string key = g_options.key_prefix + "{" + handles[0] + "}";
+  std::printf("\nfind vs redis-benchmark HGETALL of a session hash (same run, -P 1):\n");
+  std::printf("%-10s %16s %16s %16s %8s\n", "threads", "save/s", "find/s", "HGETALL/s", "find %");
+  for (int threads : {8, 32}) {
+    const std::string suffix = "/real_time/threads:" + std::to_string(threads);
+    const double find = reporter.rates["BM_RedisFind" + suffix];
+    const double save = reporter.rates["BM_RedisSave" + suffix];
+    const double base = baseline_hgetall(key, threads);
+    std::printf("%-10d %16.0f %16.0f %16.0f %7.0f%%\n", threads, save, find, base,
+                base > 0 ? 100.0 * find / base : 0.0);
+  }
+
+  for (const auto& h : handles) (void)g_repo->remove_by_handle(h);
+  g_repo.reset();
+  benchmark::Shutdown();
+  return 0;
+}
