@@ -23,6 +23,9 @@ if(TARGET sessionpp_store_mongo)
             integration/mongo/mongo_outage_test.cc
     LIBS sessionpp_contract_suite sessionpp_mongo_test_support
     LABELS "integration;mongo")
+  # The outage test drives scripts/services.
+  target_compile_definitions(mongo_integration_tests
+    PRIVATE SESSIONPP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   # The outage test stops and restarts the shared server, so no MongoDB test may run beside it:
   # a ctest-time include (after the discovered tests') gives them all one RESOURCE_LOCK.
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES
