@@ -1,0 +1,30 @@
+# Tests of sessionpp::http (unit) and of the real sessiond binary (integration).
+if(TARGET sessionpp_http)
+  sessionpp_test(NAME http_unit_tests
+    SOURCES unit/http/cookie_test.cc unit/http/session_manager_test.cc
+    LIBS sessionpp::http sessionpp::store_memory
+    LABELS "unit;http")
+endif()
+
+if(TARGET sessiond AND TARGET sessionctl)
+  find_package(Boost 1.81 REQUIRED CONFIG)
+  # A synchronous HTTP client and a SessiondProcess fixture, reusable by multi-node tests.
+  add_library(sessionpp_test_support STATIC support/http_client.cc support/sessiond_process.cc)
+  target_include_directories(sessionpp_test_support PUBLIC ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(sessionpp_test_support PUBLIC Threads::Threads
+                                               PRIVATE Boost::headers PkgConfig::SODIUM
+                                                       sessionpp_warnings)
+  target_compile_definitions(sessionpp_test_support PRIVATE
+    SESSIOND_BINARY="$<TARGET_FILE:sessiond>"
+    SESSIONCTL_BINARY="$<TARGET_FILE:sessionctl>")
+  add_dependencies(sessionpp_test_support sessiond sessionctl)
+
+  sessionpp_test(NAME sessiond_integration_tests
+    SOURCES integration/sessiond/login_test.cc
+            integration/sessiond/cookie_test.cc
+            integration/sessiond/robustness_test.cc
+            integration/sessiond/lifecycle_test.cc
+            integration/sessiond/sessionctl_test.cc
+    LIBS sessionpp_test_support
+    LABELS "integration;sessiond")
+endif()
