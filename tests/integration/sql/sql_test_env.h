@@ -50,6 +50,15 @@ inline std::string with_database(const std::string& url, const std::string& db) 
   return url.substr(0, slash + 1) + db + (query == std::string::npos ? "" : url.substr(query));
 }
 
+// Opens a store on `url` under `prefix` with default options (a macro-friendly call).
+inline Result<std::unique_ptr<SessionRepository>> open_at(const std::string& url,
+                                                          const std::string& prefix) {
+  SqlStoreOptions o;
+  o.url = url;
+  o.table_prefix = prefix;
+  return open_sql_store(o);
+}
+
 // Drops the tables under `prefix` (server dialects) or deletes the file (SQLite).
 inline void drop_sql_tables(const std::string& url, const std::string& prefix) {
   auto parsed = sql::parse_db_url(url);
