@@ -28,3 +28,16 @@ if(TARGET sessiond AND TARGET sessionctl)
     LIBS sessionpp_test_support
     LABELS "integration;sessiond")
 endif()
+
+# gtest_discover_tests splits a list in PROPERTIES (LABELS "a;b" keeps only "a"), so the full
+# label lists are set again from a file ctest includes after the discovered tests.
+set(_sessionpp_http_labels "${CMAKE_CURRENT_BINARY_DIR}/http_labels.cmake")
+file(WRITE "${_sessionpp_http_labels}" [=[
+foreach(_t IN LISTS http_unit_tests_TESTS)
+  set_tests_properties("${_t}" PROPERTIES LABELS "unit;http")
+endforeach()
+foreach(_t IN LISTS sessiond_integration_tests_TESTS)
+  set_tests_properties("${_t}" PROPERTIES LABELS "integration;sessiond")
+endforeach()
+]=])
+set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${_sessionpp_http_labels}")
