@@ -95,9 +95,7 @@ class MongoStore final : public SessionRepository {
   Result<std::optional<SessionData>> do_load(std::string_view handle, Timestamp now) override {
     PooledClient client(pool_.get());
     CollectionPtr coll = collection(client);
-    BsonPtr filter = id_filter(handle);
-    append_live_clause(filter.get(), now);
-    auto doc = find_one(coll.get(), filter.get(), nullptr, "find");
+    auto doc = read_live(coll.get(), handle, now, nullptr, "find");
     if (!doc) return std::move(doc).error();
     if (!*doc) return std::optional<SessionData>();
     auto data = decode_session(doc->get());
@@ -131,26 +129,22 @@ class MongoStore final : public SessionRepository {
   // last access, timeout and deadline are still what this attempt read, so the expireAt it writes
   // follows from the values it writes (MongoDB's $max cannot recompute a derived field, and
   // pipeline updates are not available on every compatible server). Disjoint attribute writers do
-  // not conflict: the condition does not cover attributes.
+  // not conflict: the condition does not cover attributes. Against FerretDB v1 (see
+  // detect_server) the condition is the _id alone and the read-then-update runs under this
+  // process's lock for the session instead.
   Result<void> do_update(std::string_view handle, const SessionUpdate& u, Timestamp now) override {
     const auto serialized = lock_if_needed(handle);
     PooledClient client(pool_.get());
     CollectionPtr coll = collection(client);
     for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
-      BsonPtr filter = id_filter(handle);
-      append_live_clause(filter.get(), now);
       BsonPtr projection = BsonPtr(BCON_NEW("projection", "{", field::kLastAccessed, BCON_INT32(1),
                                             field::kMaxInactive, BCON_INT32(1), field::kDeadline,
                                             BCON_INT32(1), "}"));
-      auto current = find_one(coll.get(), filter.get(), projection.get(), "save (read)");
+      auto current = read_live(coll.get(), handle, now, projection.get(), "save (read)");
       if (!current) return std::move(current).error();
       if (!*current) return gone(handle);
       auto stored = decode_times(current->get());
-      if (!stored) {
-        log_warning("session " + short_handle(handle) +
-                    " is undecodable: " + stored.error().message);
-        return gone(handle);
-      }
+      if (!stored) return gone(handle);  // read_live has checked it decodes
 
       const Timestamp last_accessed = std::max(stored->last_accessed, u.last_accessed);
       const Duration max_inactive = u.metadata ? u.metadata->max_inactive : stored->max_inactive;
@@ -158,10 +152,12 @@ class MongoStore final : public SessionRepository {
           u.metadata ? u.metadata->absolute_deadline : stored->deadline;
 
       BsonPtr cond = id_filter(handle);
-      append_same(cond.get(), current->get(), field::kLastAccessed);
-      append_same(cond.get(), current->get(), field::kMaxInactive);
-      append_same(cond.get(), current->get(), field::kDeadline);
-      append_live_clause(cond.get(), now);
+      if (!serialize_updates_) {
+        append_same(cond.get(), current->get(), field::kLastAccessed);
+        append_same(cond.get(), current->get(), field::kMaxInactive);
+        append_same(cond.get(), current->get(), field::kDeadline);
+        append_live_clause(cond.get(), now);
+      }
 
       BsonPtr update = new_bson();
       bson_t set, unset, inc;
@@ -232,9 +228,7 @@ class MongoStore final : public SessionRepository {
     PooledClient client(pool_.get());
     CollectionPtr coll = collection(client);
     for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
-      BsonPtr filter = id_filter(old_handle);
-      append_live_clause(filter.get(), now);
-      auto current = find_one(coll.get(), filter.get(), nullptr, "change id (read)");
+      auto current = read_live(coll.get(), old_handle, now, nullptr, "change id (read)");
       if (!current) return std::move(current).error();
       if (!*current) return gone(old_handle);
 
@@ -245,7 +239,7 @@ class MongoStore final : public SessionRepository {
         return translate_error(err, target_, "change id (insert)");
       }
       BsonPtr old_filter = id_filter(old_handle);
-      append_same(old_filter.get(), current->get(), field::kVersion);
+      if (!serialize_updates_) append_same(old_filter.get(), current->get(), field::kVersion);
       auto removed = delete_one(coll.get(), old_filter.get(), "change id (delete)");
       if (removed && *removed) return {};
       BsonPtr new_filter = id_filter(new_handle);
@@ -293,8 +287,10 @@ class MongoStore final : public SessionRepository {
     for (const std::string& h : *handles) {
       if (keep_handle && h == *keep_handle) continue;
       BsonPtr one = id_filter(h);
-      bson_append_utf8(one.get(), field::kPrincipal, -1, principal.data(),
-                       static_cast<int>(principal.size()));
+      if (!serialize_updates_) {
+        bson_append_utf8(one.get(), field::kPrincipal, -1, principal.data(),
+                         static_cast<int>(principal.size()));
+      }
       auto r = delete_one(coll.get(), one.get(), "remove by principal");
       if (!r) return std::move(r).error();
       if (*r) removed.push_back(h);
@@ -377,8 +373,10 @@ class MongoStore final : public SessionRepository {
   // concurrent updates of different fields of one document lose one of them. Against FerretDB v1
   // the store therefore serializes its own updates of one session (striped locks by handle). That
   // covers one process; several processes sharing a FerretDB v1 can still lose a concurrent
-  // attribute write, which is logged once at open. MongoDB itself updates a document atomically
-  // and takes no lock here.
+  // attribute write, which is logged once at open. Write filters are then the bare _id, the only
+  // filter its SQLite backend answers from the primary key (anything more scans the collection);
+  // liveness was checked by the read under the lock. MongoDB itself updates a document
+  // atomically, takes no lock here and gets the full conditional filters.
   Result<void> detect_server() {
     PooledClient client(pool_.get());
     BsonPtr cmd = BsonPtr(BCON_NEW("buildInfo", BCON_INT32(1)));
@@ -460,6 +458,26 @@ class MongoStore final : public SessionRepository {
     bson_error_t err;
     if (mongoc_cursor_error(cursor.get(), &err)) return translate_error(err, target_, operation);
     return {};
+  }
+
+  // The document of `handle` if it is live at `now`, owned; nullptr when absent, expired or
+  // undecodable (logged). The query is by _id alone and expiry is checked here, by the injected
+  // clock: FerretDB v1 (SQLite) pushes only a bare {_id: ...} filter down to its primary key and
+  // scans the whole collection for anything more.
+  Result<BsonPtr> read_live(mongoc_collection_t* coll, std::string_view handle, Timestamp now,
+                            const bson_t* opts, std::string_view operation) {
+    BsonPtr filter = id_filter(handle);
+    auto doc = find_one(coll, filter.get(), opts, operation);
+    if (!doc || !*doc) return doc;
+    auto times = decode_times(doc->get());
+    if (!times) {
+      log_warning("ignoring undecodable session " + short_handle(handle) + ": " +
+                  times.error().message);
+      return BsonPtr();
+    }
+    const auto at = expiry_of(times->last_accessed, times->max_inactive, times->deadline);
+    if (at && now >= *at) return BsonPtr();
+    return doc;
   }
 
   // The first document matching `filter`, owned; nullptr when none.
