@@ -62,15 +62,16 @@ struct SqlStoreOptions {
 // Errors: kInvalidArgument naming the option at fault (a malformed URL, an unknown scheme);
 // kUnavailable naming host:port when the server cannot be reached; kTimeout; kReadOnly naming
 // the database and the reason (PostgreSQL default_transaction_read_only or a hot standby, MySQL
-// read_only / super_read_only or missing grants, a read-only SQLite file or folder); kCorrupt
-// when create_schema = false and the schema is missing or of another version. No message ever
-// contains the password.
+// read_only / super_read_only or missing grants, a read-only SQLite file or folder);
+// kInvalidArgument naming the table when create_schema = false and a table or column is missing,
+// or when the schema has another version. No message ever contains the password.
 //
 // The repository is safe for concurrent access without external synchronization.
 Result<std::unique_ptr<SessionRepository>> open_sql_store(const SqlStoreOptions& options);
 
-// Connects and checks that the database accepts writes (the same check open_sql_store makes),
-// without creating anything. For a "test connection" button. Errors as open_sql_store.
+// Does everything open_sql_store does (connect, writable check, schema creation when
+// create_schema is set, verification, write probes that change nothing) and closes again. For a
+// "test connection" button. Errors as open_sql_store.
 Result<void> check_sql_writable(const SqlStoreOptions& options);
 
 // `url` with its password replaced by "***", for logs and messages.

@@ -245,6 +245,12 @@ class PgDriver final : public Driver {
     add("connect_timeout",
         std::to_string(std::max<std::int64_t>(2, (o_.connect_timeout_ms + 999) / 1000)));
     add("application_name", "sessionpp");
+    // A server that vanishes mid-statement (no RST) would otherwise hang the caller for the
+    // kernel's TCP timeout: libpq has no read timeout of its own.
+    if (o_.url.param("tcp_user_timeout") == nullptr) {
+      add("tcp_user_timeout", std::to_string(o_.statement_timeout_ms + o_.connect_timeout_ms));
+    }
+    if (o_.url.param("keepalives_idle") == nullptr) add("keepalives_idle", "30");
     for (const auto& [k, v] : o_.url.params) add(k, v);
     std::vector<const char*> k, v;
     for (std::size_t i = 0; i < keys.size(); ++i) {
