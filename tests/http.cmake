@@ -6,6 +6,13 @@ if(TARGET sessionpp_http)
     LABELS "unit;http")
 endif()
 
+if(TARGET sessiond_app)
+  sessionpp_test(NAME sessiond_unit_tests
+    SOURCES unit/http/sessiond_config_test.cc unit/http/sessiond_throttle_test.cc
+    LIBS sessiond_app
+    LABELS "unit;sessiond")
+endif()
+
 if(TARGET sessiond AND TARGET sessionctl)
   find_package(Boost 1.81 REQUIRED CONFIG)
   # A synchronous HTTP client and a SessiondProcess fixture, reusable by multi-node tests.
@@ -35,6 +42,9 @@ set(_sessionpp_http_labels "${CMAKE_CURRENT_BINARY_DIR}/http_labels.cmake")
 file(WRITE "${_sessionpp_http_labels}" [=[
 foreach(_t IN LISTS http_unit_tests_TESTS)
   set_tests_properties("${_t}" PROPERTIES LABELS "unit;http")
+endforeach()
+foreach(_t IN LISTS sessiond_unit_tests_TESTS)
+  set_tests_properties("${_t}" PROPERTIES LABELS "unit;sessiond")
 endforeach()
 foreach(_t IN LISTS sessiond_integration_tests_TESTS)
   set_tests_properties("${_t}" PROPERTIES LABELS "integration;sessiond")

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -105,16 +106,24 @@ int run_server(App& app) {
   asio::co_spawn(ioc, listen(acceptor, state), asio::detached);
 
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& sec, int signo) {
-    if (sec) return;
-    log_info(std::string("received ") + (signo == SIGTERM ? "SIGTERM" : "SIGINT") +
-             ": finishing requests in progress");
-    state.stopping = true;
-    boost::system::error_code ignored;
-    acceptor.close(ignored);
-    asio::co_spawn(ioc, drain(state, ioc, std::chrono::steady_clock::now() + cfg.shutdown_timeout),
-                   asio::detached);
-  });
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& sec, int signo) {
+        if (sec) return;
+        if (state.stopping.exchange(true)) {
+          log_info("second signal: stopping now");
+          ioc.stop();
+          return;
+        }
+        log_info(std::string("received ") + (signo == SIGTERM ? "SIGTERM" : "SIGINT") +
+                 ": finishing requests in progress (send it again to stop at once)");
+        boost::system::error_code ignored;
+        acceptor.close(ignored);
+        asio::co_spawn(ioc,
+                       drain(state, ioc, std::chrono::steady_clock::now() + cfg.shutdown_timeout),
+                       asio::detached);
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
 
   std::vector<std::thread> threads;
   for (int i = 1; i < io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });

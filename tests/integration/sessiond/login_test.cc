@@ -1,6 +1,9 @@
 // Login, logout, rotation, throttling and session limits against the real sessiond.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "integration/sessiond/sessiond_test_util.h"
 
 namespace sessionpp::testing {
@@ -113,9 +116,13 @@ TEST(SessiondLogin, ThrottlesRepeatedFailuresForOneUserFromOneAddress) {
 TEST(SessiondLogin, MaxSessionsPerUserEndsTheOldest) {
   SessiondProcess node({.config = users_config("[security]\nmax_sessions_per_user = 2\n")});
   HttpClient c = node.client();
+  // Sessions are ordered by creation time in milliseconds: keep the logins apart.
+  const auto pause = [] { std::this_thread::sleep_for(std::chrono::milliseconds(5)); };
   const std::string a = *login_ok(c, "alice", "alice-pw").cookie_value();
+  pause();
   const std::string b = *login_ok(c, "alice", "alice-pw").cookie_value();
   EXPECT_EQ(c.get("/api/session", cookie(a)).status, 200);
+  pause();
   const std::string d = *login_ok(c, "alice", "alice-pw").cookie_value();
   EXPECT_EQ(c.get("/api/session", cookie(a)).status, 401) << "the oldest session is ended";
   EXPECT_EQ(c.get("/api/session", cookie(b)).status, 200);
