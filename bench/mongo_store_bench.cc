@@ -167,6 +167,7 @@ BENCHMARK(BM_StoreSave)->Threads(1)->Threads(kThreads)->UseRealTime()->MinTime(2
 // Prints the console report, then the store's throughput as a share of the raw find's.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  RatioReporter() : ConsoleReporter(OO_Tabular) {}
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
