@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sessionpp/redis_store.h"
+#include "stores/redis/connection.h"
 
 namespace {
 
@@ -27,7 +28,9 @@ constexpr int kSessions = 2000;
 constexpr int kBaselineRequests = 200000;
 
 std::unique_ptr<SessionRepository> g_repo;
+std::unique_ptr<SessionRepository> g_pooled;  // the same with pool.pipelined_reads = 0
 std::vector<std::string> g_ids;
+std::vector<std::string> g_handles;
 RedisOptions g_options;
 
 void fill(Session& s) {
@@ -40,10 +43,10 @@ void fill(Session& s) {
   (void)s.set_int("visits", 12);
 }
 
-void BM_RedisFind(benchmark::State& state) {
+void find_loop(benchmark::State& state, SessionRepository& repo) {
   std::size_t i = static_cast<std::size_t>(state.thread_index()) * 7919;
   for (auto _ : state) {
-    auto r = g_repo->find(g_ids[i++ % g_ids.size()]);
+    auto r = repo.find(g_ids[i++ % g_ids.size()]);
     if (!r || !r->has_value()) {
       state.SkipWithError(r ? "session not found" : r.error().to_string().c_str());
       break;
@@ -52,6 +55,9 @@ void BM_RedisFind(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_RedisFind(benchmark::State& state) { find_loop(state, *g_repo); }
+void BM_RedisFindPooled(benchmark::State& state) { find_loop(state, *g_pooled); }
 
 // Each thread saves its own session: a delta of one attribute plus last access, i.e. the update
 // script and the index step.
@@ -74,7 +80,34 @@ void BM_RedisSave(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// The same HGETALL through plain blocking hiredis, one connection per thread and nothing else:
+// the ceiling for any blocking thread-per-request client on this machine.
+void BM_HiredisHgetall(benchmark::State& state) {
+  sessionpp::redis::Endpoint ep{.host = g_options.host,
+                                .port = g_options.port,
+                                .username = g_options.username,
+                                .password = g_options.password,
+                                .database = g_options.database};
+  auto conn = sessionpp::redis::Connection::open(ep);
+  if (!conn) {
+    state.SkipWithError(conn.error().to_string().c_str());
+    return;
+  }
+  const std::string key = g_options.key_prefix + "{" + g_handles[0] + "}";
+  for (auto _ : state) {
+    void* reply = redisCommand((*conn)->context(), "HGETALL %b", key.data(), key.size());
+    if (reply == nullptr) {
+      state.SkipWithError("HGETALL failed");
+      break;
+    }
+    freeReplyObject(reply);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 BENCHMARK(BM_RedisFind)->Threads(8)->Threads(32)->UseRealTime();
+BENCHMARK(BM_RedisFindPooled)->Threads(8)->Threads(32)->UseRealTime();
+BENCHMARK(BM_HiredisHgetall)->Threads(8)->Threads(32)->UseRealTime();
 BENCHMARK(BM_RedisSave)->Threads(8)->Threads(32)->UseRealTime();
 
 // Remembers items/s per benchmark name ("BM_RedisFind/real_time/threads:8").
@@ -147,7 +180,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   g_repo = std::move(*opened);
-  std::vector<std::string> handles;
+  RedisOptions pooled = g_options;
+  pooled.pool.pipelined_reads = 0;
+  auto opened_pooled = sessionpp::open_redis_store(pooled);
+  if (!opened_pooled) return 0;
+  g_pooled = std::move(*opened_pooled);
   for (int i = 0; i < kSessions; ++i) {
     Session s = g_repo->create();
     fill(s);
@@ -156,27 +193,31 @@ int main(int argc, char** argv) {
       return 0;
     }
     g_ids.push_back(s.id()->str());
-    handles.push_back(s.handle());
+    g_handles.push_back(s.handle());
   }
 
   Capture reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
 
   // The baseline reads the hash of a real session: same fields, same size.
-  const std::string key = g_options.key_prefix + "{" + handles[0] + "}";
+  const std::string key = g_options.key_prefix + "{" + g_handles[0] + "}";
   std::printf("\nfind vs redis-benchmark HGETALL of a session hash (same run, -P 1):\n");
-  std::printf("%-10s %16s %16s %16s %8s\n", "threads", "save/s", "find/s", "HGETALL/s", "find %");
+  std::printf("%-8s %8s %8s %14s %17s %17s %7s\n", "threads", "save/s", "find/s", "find(pooled)/s",
+              "hiredis HGETALL/s", "redis-benchmark/s", "find %");
   for (int threads : {8, 32}) {
     const std::string suffix = "/real_time/threads:" + std::to_string(threads);
     const double find = reporter.rates["BM_RedisFind" + suffix];
+    const double pooled_find = reporter.rates["BM_RedisFindPooled" + suffix];
     const double save = reporter.rates["BM_RedisSave" + suffix];
+    const double raw = reporter.rates["BM_HiredisHgetall" + suffix];
     const double base = baseline_hgetall(key, threads);
-    std::printf("%-10d %16.0f %16.0f %16.0f %7.0f%%\n", threads, save, find, base,
-                base > 0 ? 100.0 * find / base : 0.0);
+    std::printf("%-8d %8.0f %8.0f %14.0f %17.0f %17.0f %6.0f%%\n", threads, save, find, pooled_find,
+                raw, base, base > 0 ? 100.0 * find / base : 0.0);
   }
 
-  for (const auto& h : handles) (void)g_repo->remove_by_handle(h);
+  for (const auto& h : g_handles) (void)g_repo->remove_by_handle(h);
   g_repo.reset();
+  g_pooled.reset();
   benchmark::Shutdown();
   return 0;
 }

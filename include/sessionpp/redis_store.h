@@ -40,6 +40,11 @@ struct RedisOptions {
     // How long a call waits for a free connection when all are in use; 0: fail at once with
     // kTimeout. Default: 1 s.
     std::chrono::milliseconds wait_timeout = std::chrono::seconds(1);
+    // Connections, besides the `size` pooled ones, that carry find()'s reads auto-pipelined:
+    // finds issued while a round trip is in flight go out together in the next one, so the
+    // server answers many per system call. 0 to 64; 0: finds borrow pooled connections like
+    // every other call. Default: 2.
+    std::size_t pipelined_reads = 2;
   } pool;
   // At open, ask the server (CONFIG GET, where ACLs allow it) whether keyspace notifications for
   // expired keys are on, and log how to enable them when they are not. Never runs CONFIG SET.
@@ -51,7 +56,8 @@ struct RedisOptions {
 
   // Parses `redis://[[user]:password@]host[:port][/database][?option=value&...]`. User and
   // password are percent-decoded; an IPv6 host goes in brackets. Options: key_prefix,
-  // connect_timeout_ms, command_timeout_ms, pool_size, pool_wait_timeout_ms. Unset parts keep
+  // connect_timeout_ms, command_timeout_ms, pool_size, pool_wait_timeout_ms,
+  // pipelined_reads. Unset parts keep
   // their defaults. `rediss://` (TLS) is refused: not supported yet.
   // Errors: kInvalidArgument naming the part at fault (never echoing the password).
   [[nodiscard]] static Result<RedisOptions> from_uri(std::string_view uri);

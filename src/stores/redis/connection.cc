@@ -94,15 +94,22 @@ Result<ReplyPtr> Connection::read(std::string_view during) {
 }
 
 Result<std::vector<ReplyPtr>> Connection::pipeline(const std::vector<Command>& commands) {
+  std::vector<const Command*> ptrs;
+  ptrs.reserve(commands.size());
+  for (const auto& c : commands) ptrs.push_back(&c);
+  return pipeline(std::span<const Command* const>(ptrs));
+}
+
+Result<std::vector<ReplyPtr>> Connection::pipeline(std::span<const Command* const> commands) {
   if (broken_)
     return make_error(Errc::kUnavailable, "connection to " + ep_->address() + " is broken");
-  for (const auto& c : commands) {
-    if (auto r = append(c); !r) return std::move(r).error();
+  for (const Command* c : commands) {
+    if (auto r = append(*c); !r) return std::move(r).error();
   }
   std::vector<ReplyPtr> replies;
   replies.reserve(commands.size());
-  for (const auto& c : commands) {
-    auto r = read(command_name(c));
+  for (const Command* c : commands) {
+    auto r = read(command_name(*c));
     if (!r) return std::move(r).error();
     replies.push_back(std::move(*r));
   }
@@ -110,13 +117,13 @@ Result<std::vector<ReplyPtr>> Connection::pipeline(const std::vector<Command>& c
   // and run that command again. Its SHA1 does not change.
   for (std::size_t i = 0; i < commands.size(); ++i) {
     const redisReply* rep = replies[i].get();
-    if (commands[i].script.empty() || rep->type != REDIS_REPLY_ERROR ||
+    if (commands[i]->script.empty() || rep->type != REDIS_REPLY_ERROR ||
         !is_noscript(reply_str(rep))) {
       continue;
     }
-    Command once = commands[i];
+    Command once = *commands[i];
     once.script = {};  // a second NOSCRIPT is an error, not a loop
-    std::vector<Command> retry = {{{"SCRIPT", "LOAD", std::string(commands[i].script)}, {}},
+    std::vector<Command> retry = {{{"SCRIPT", "LOAD", std::string(commands[i]->script)}, {}},
                                   std::move(once)};
     auto again = pipeline(retry);
     if (!again) return std::move(again).error();

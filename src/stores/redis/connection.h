@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,12 +47,16 @@ class Connection {
   // returned as replies (check them with `check`); the call fails only when the connection does,
   // and then the connection is broken() for good.
   Result<std::vector<ReplyPtr>> pipeline(const std::vector<Command>& commands);
+  // The same over commands owned elsewhere (the read batcher's callers).
+  Result<std::vector<ReplyPtr>> pipeline(std::span<const Command* const> commands);
   Result<ReplyPtr> command(const Command& c);
 
   // Ok, or the Error for an error reply to `during`.
   Result<void> check(const redisReply& reply, std::string_view during) const;
 
   bool broken() const noexcept { return broken_; }
+  // The hiredis context, for benchmarks that compare against plain hiredis.
+  redisContext* context() const noexcept { return ctx_.get(); }
   const Endpoint& endpoint() const noexcept { return *ep_; }
 
  private:

@@ -136,6 +136,10 @@ Result<RedisOptions> RedisOptions::from_uri(std::string_view uri) {
       const auto n = number<std::size_t>(*value);
       if (!n) return bad("Redis URI: option pool_size must be a number");
       o.pool.size = *n;
+    } else if (key == "pipelined_reads") {
+      const auto n = number<std::size_t>(*value);
+      if (!n) return bad("Redis URI: option pipelined_reads must be a number");
+      o.pool.pipelined_reads = *n;
     } else {
       return bad("Redis URI: unknown option '" + key + "'");
     }
@@ -164,6 +168,10 @@ Result<void> validate(const RedisOptions& o) {
   if (o.pool.size < 1 || o.pool.size > 1024) {
     return bad("RedisOptions.pool.size " + std::to_string(o.pool.size) +
                " is not between 1 and 1024");
+  }
+  if (o.pool.pipelined_reads > 64) {
+    return bad("RedisOptions.pool.pipelined_reads " + std::to_string(o.pool.pipelined_reads) +
+               " is more than 64");
   }
   if (o.pool.wait_timeout.count() < 0) return bad("RedisOptions.pool.wait_timeout must be >= 0");
   return {};

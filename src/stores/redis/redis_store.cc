@@ -12,6 +12,7 @@
 #include "stores/redis/errors.h"
 #include "stores/redis/keys.h"
 #include "stores/redis/keyspace_events.h"
+#include "stores/redis/read_batcher.h"
 #include "stores/redis/redis_options.h"
 #include "stores/redis/scripts.h"
 #include "stores/redis/session_codec.h"
@@ -72,6 +73,9 @@ class RedisStore final : public SessionRepository {
   RedisStore(const RedisOptions& o, std::unique_ptr<ConnectionPool> pool, Scripts scripts, Log log)
       : SessionRepository(o.policy),
         pool_(std::move(pool)),
+        reads_(o.pool.pipelined_reads > 0
+                   ? std::make_unique<ReadBatcher>(pool_->endpoint(), o.pool.pipelined_reads)
+                   : nullptr),
         scripts_(std::move(scripts)),
         keys_(o.key_prefix),
         expiries_key_(keys_.expiries()),
@@ -81,9 +85,13 @@ class RedisStore final : public SessionRepository {
 
  protected:
   Result<std::optional<SessionData>> do_load(std::string_view handle, Timestamp now) override {
-    auto r = run({{{"HGETALL", keys_.session(handle)}, {}}}, Retry::kOnStaleConnection);
-    if (!r) return std::move(r).error();
-    const redisReply& rep = *(*r)[0];
+    Command get{{"HGETALL", keys_.session(handle)}, {}};
+    auto r = reads_ ? reads_->call(get) : first(run({std::move(get)}, Retry::kOnStaleConnection));
+    if (!r) {
+      if (reads_) pool_->drop_idle();  // the pooled connections most likely broke too
+      return std::move(r).error();
+    }
+    const redisReply& rep = **r;
     if (auto ok = check(rep, "HGETALL"); !ok) return std::move(ok).error();
     if (reply_size(&rep) == 0) return std::optional<SessionData>();
     auto d = codec::decode(rep);
@@ -437,7 +445,13 @@ class RedisStore final : public SessionRepository {
     }
   }
 
+  static Result<ReplyPtr> first(Result<std::vector<ReplyPtr>> r) {
+    if (!r) return std::move(r).error();
+    return std::move((*r)[0]);
+  }
+
   std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<ReadBatcher> reads_;  // null: finds use the pool
   const Scripts scripts_;
   const Keys keys_;
   const std::string expiries_key_;

@@ -1,0 +1,63 @@
+#include "stores/redis/read_batcher.h"
+
+namespace sessionpp::redis {
+
+ReadBatcher::ReadBatcher(const Endpoint& ep, std::size_t lanes) : ep_(ep) {
+  for (std::size_t i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>());
+}
+
+Result<ReplyPtr> ReadBatcher::call(const Command& c) {
+  Lane& lane = *lanes_[next_.fetch_add(1, std::memory_order_relaxed) % lanes_.size()];
+  Request req{&c, std::nullopt};
+  std::unique_lock lock(lane.mu);
+  lane.queue.push_back(&req);
+  while (!req.result) {
+    if (lane.busy) {
+      lane.done.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued, including our own request, and do the round trip unlocked.
+    lane.busy = true;
+    std::vector<Request*> batch;
+    batch.swap(lane.queue);
+    std::unique_ptr<Connection> conn = std::move(lane.conn);
+    lock.unlock();
+    send(conn, batch);
+    lock.lock();
+    lane.conn = std::move(conn);
+    lane.busy = false;
+    lane.done.notify_all();
+  }
+  return std::move(*req.result);
+}
+
+void ReadBatcher::send(std::unique_ptr<Connection>& conn, const std::vector<Request*>& batch) {
+  std::vector<const Command*> commands;
+  commands.reserve(batch.size());
+  for (const Request* r : batch) commands.push_back(r->command);
+  Result<std::vector<ReplyPtr>> replies = make_error(Errc::kInternal, "not sent");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool reused = conn != nullptr;
+    if (!conn) {
+      auto opened = Connection::open(ep_);
+      if (!opened) {
+        replies = std::move(opened).error();
+        break;
+      }
+      conn = std::move(*opened);
+    }
+    replies = conn->pipeline(std::span<const Command* const>(commands));
+    if (replies) break;
+    conn.reset();  // broken: closed here, outside the lock
+    if (!reused) break;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (replies) {
+      batch[i]->result.emplace(std::move((*replies)[i]));
+    } else {
+      batch[i]->result.emplace(replies.error());
+    }
+  }
+}
+
+}  // namespace sessionpp::redis
