@@ -4,9 +4,13 @@
 // it running.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -99,6 +103,64 @@ TEST(MongoOutageTest, ServerKilledMidRunIsTransientThenTheSameStoreServesAgain) 
   ASSERT_TRUE(listed.ok()) << listed.error().to_string();
   EXPECT_EQ(listed->size(), 1u);
 
+  repo.reset();
+  drop_mongo_collection(collection);
+}
+
+// The server process is frozen (SIGSTOP) rather than gone: a call on an open connection waits
+// for its socket timeout and fails with kTimeout (or kUnavailable once the pool gives up on the
+// server), never hangs; after SIGCONT the same store serves again.
+TEST(MongoOutageTest, HungServerTimesOutThenRecovers) {
+  if (mongo_test_uri().find("@127.0.0.1:27117/") == std::string::npos) {
+    GTEST_SKIP() << "SESSIONPP_TEST_MONGO_URI is not the server scripts/services manages";
+  }
+  const char* dir = std::getenv("SESSIONPP_SERVICES_DIR");
+  const std::string pidfile =
+      std::string(dir != nullptr && *dir != '\0' ? dir : SESSIONPP_SOURCE_DIR "/.services") +
+      "/ferretdb/ferretdb.pid";
+  std::ifstream in(pidfile);
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0) GTEST_SKIP() << "no pid file " << pidfile;
+
+  const std::string collection = fresh_namespace() + "hang";
+  MongoOptions o = mongo_test_options(collection);
+  o.socket_timeout = std::chrono::seconds(1);
+  std::unique_ptr<SessionRepository> repo;
+  SESSIONPP_REQUIRE_STORE(open_mongo_store(o), repo);
+  Session s = repo->create();
+  ASSERT_TRUE(repo->save(s).ok());
+
+  struct Thaw {
+    long pid;
+    ~Thaw() { ::kill(static_cast<pid_t>(pid), SIGCONT); }
+  } thaw{pid};
+  ASSERT_EQ(::kill(static_cast<pid_t>(pid), SIGSTOP), 0);
+  // SIGSTOP takes effect asynchronously: wait until the process is seen stopped.
+  const auto stopped = [pid] {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string pid_field, comm, state;
+    stat >> pid_field >> comm >> state;
+    return state == "T" || state == "t";
+  };
+  for (int i = 0; i < 100 && !stopped(); ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(stopped()) << "process " << pid << " did not stop";
+  const auto started = std::chrono::steady_clock::now();
+  auto found = repo->find(s.id()->str());
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(found.ok()) << "find succeeded against a frozen server";
+  EXPECT_EQ(found.error().code, Errc::kTimeout) << found.error().to_string();
+  std::fprintf(stderr, "  while frozen: %s\n", found.error().to_string().c_str());
+  EXPECT_LT(took, 10s);
+  ::kill(static_cast<pid_t>(pid), SIGCONT);
+
+  Result<std::optional<Session>> back = make_error(Errc::kInternal, "not tried");
+  for (int i = 0; i < 60; ++i) {
+    back = repo->find(s.id()->str());
+    if (back.ok()) break;
+    std::this_thread::sleep_for(500ms);
+  }
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_TRUE(back->has_value());
   repo.reset();
   drop_mongo_collection(collection);
 }
