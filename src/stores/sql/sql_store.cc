@@ -350,29 +350,28 @@ class SqlStore final : public SessionRepository {
   }
 
   Result<std::vector<std::string>> do_purge_expired(Timestamp now, std::size_t limit) override {
-    std::vector<std::string> purged;
-    if (limit == 0) return purged;
-    auto lease = pool_.acquire();
-    if (!lease) return std::move(lease).error();
-    Connection& c = **lease;
-    c.reset_failure();
-    // One node at a time: the others find the lock taken and leave the work to its holder.
-    auto locked = driver_->lock(c, purge_lock_key_, /*wait=*/false);
-    if (!locked) return std::move(locked).error();
-    if (!*locked) return purged;
-    Result<void> status;
-    while (purged.size() < limit) {
-      const auto batch = std::min(purge_batch_, limit - purged.size());
-      auto n = purge_batch(c, now, batch, purged);
-      if (!n) {
-        status = std::move(n).error();
-        break;
+    if (limit == 0) return std::vector<std::string>();
+    return run<std::vector<std::string>>([&](Connection& c) -> Result<std::vector<std::string>> {
+      std::vector<std::string> purged;
+      // One node at a time: the others find the lock taken and leave the work to its holder.
+      auto locked = driver_->lock(c, purge_lock_key_, /*wait=*/false);
+      if (!locked) return std::move(locked).error();
+      if (!*locked) return purged;
+      Result<void> status;
+      while (purged.size() < limit) {
+        const auto batch = std::min(purge_batch_, limit - purged.size());
+        auto n = purge_batch(c, now, batch, purged);
+        if (!n) {
+          status = std::move(n).error();
+          break;
+        }
+        if (*n < batch) break;
       }
-      if (*n < batch) break;
-    }
-    if (!c.broken()) (void)driver_->unlock(c, purge_lock_key_);
-    if (!status && purged.empty()) return std::move(status).error();
-    return purged;  // what was deleted before a failure stays deleted: report it
+      if (!c.broken()) (void)driver_->unlock(c, purge_lock_key_);
+      // What was deleted before a failure stays deleted: report it rather than the failure.
+      if (!status && purged.empty()) return std::move(status).error();
+      return purged;
+    });
   }
 
   Result<std::size_t> do_count(Timestamp now) override {

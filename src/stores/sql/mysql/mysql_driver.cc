@@ -67,9 +67,8 @@ class MysqlConnection final : public Connection {
     MYSQL_STMT* st = it->second.get();
 
     const std::size_t n = params.size();
-    std::vector<MYSQL_BIND> bind(n);
+    std::vector<MYSQL_BIND> bind(n);  // value-initialized: all zero
     std::vector<long long> ints(n);
-    std::memset(bind.data(), 0, sizeof(MYSQL_BIND) * n);
     for (std::size_t i = 0; i < n; ++i) {
       const Param& p = params[i];
       MYSQL_BIND& b = bind[i];
@@ -107,8 +106,7 @@ class MysqlConnection final : public Connection {
     // Integers into 64-bit buffers; everything else into a small buffer, fetched again whole
     // when it did not fit.
     constexpr unsigned long kInline = 256;
-    std::vector<MYSQL_BIND> res(cols);
-    std::memset(res.data(), 0, sizeof(MYSQL_BIND) * cols);
+    std::vector<MYSQL_BIND> res(cols);  // value-initialized: all zero
     std::vector<long long> res_ints(cols);
     std::vector<std::array<char, kInline>> res_bufs(cols);
     std::vector<unsigned long> lengths(cols);
@@ -192,8 +190,7 @@ class MysqlConnection final : public Connection {
       case 1159:
       case 1160:
       case 1161:
-        broken_ = true;
-        stmts_.clear();
+        broken_ = true;  // the pool drops the connection with its statements
         return make_error(Errc::kUnavailable, where + "connection lost: " + msg);
       case 1213:  // deadlock
       case 1020:  // record changed since last read
