@@ -50,8 +50,9 @@ struct RedisOptions {
   // expired keys are on, and log how to enable them when they are not. Never runs CONFIG SET.
   // Default: true.
   bool check_keyspace_events = true;
-  // Receives the store's log lines (undecodable records, keyspace-notification status). Never
-  // given a password. Null: standard error. Default: null.
+  // Receives the store's log lines (undecodable records, keyspace-notification status, a session
+  // lost halfway through an id change). Never given a password. May be called from several
+  // threads at once. Null: standard error. Default: null.
   std::function<void(std::string_view)> log;
 
   // Parses `redis://[[user]:password@]host[:port][/database][?option=value&...]`. User and
@@ -74,7 +75,8 @@ struct RedisOptions {
 // store needs.
 //
 // Thread safety: the store is safe for concurrent access without external synchronization. ping()
-// borrows one pooled connection and sends PING: cheap enough for a readiness probe.
+// sends one PING (on a pipelined-read connection when there are any, so it never queues behind
+// busy pooled connections): cheap enough for a readiness probe.
 [[nodiscard]] Result<std::unique_ptr<SessionRepository>> open_redis_store(
     const RedisOptions& options);
 

@@ -49,7 +49,8 @@ void ReadBatcher::send(std::unique_ptr<Connection>& conn, const std::vector<Requ
     replies = conn->pipeline(std::span<const Command* const>(commands));
     if (replies) break;
     conn.reset();  // broken: closed here, outside the lock
-    if (!reused) break;
+    // Retry only a connection the server closed, never a timeout (the call's time bound).
+    if (!reused || replies.error().code != Errc::kUnavailable) break;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (replies) {

@@ -29,8 +29,8 @@ class ReadBatcher {
   // Sends `c` (a read: it may be sent twice) and returns its reply; error replies are returned
   // as replies. The calling thread either waits for the round trip in flight on its lane or
   // carries the queued commands itself (leader/follower), never holding the lane's mutex during
-  // I/O. A batch that fails on a connection opened earlier is sent once more on a new one (after a
-  // server restart old connections fail although the server is back).
+  // I/O. A batch whose connection, opened earlier, turns out closed (kUnavailable) is sent once
+  // more on a new one: after a server restart old connections fail although the server is back.
   Result<ReplyPtr> call(const Command& c);
 
  private:

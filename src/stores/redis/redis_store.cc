@@ -64,8 +64,10 @@ Error gone(std::string_view handle) {
   return make_error(Errc::kGone, "session " + short_handle(handle) + " no longer exists");
 }
 
-// Whether a batch may be sent again on a fresh connection when it failed on a reused one (which
-// after a server restart fails although the server never saw the commands).
+// Whether a batch may be sent again on a fresh connection when a reused one turned out closed
+// (after a server restart, old connections fail although the server never saw the commands and
+// the new server is up). Every batch may, except taking a session for an id change: a second take
+// of a session the first one did delete would report kGone.
 enum class Retry { kNo, kOnStaleConnection };
 
 class RedisStore final : public SessionRepository {
@@ -170,7 +172,7 @@ class RedisStore final : public SessionRepository {
     auto r = run({eval(scripts_.remove, {keys_.session(handle)},
                        {codec::ms_text(clock().now()), std::string()}),
                   {{"ZREM", keys_.expiries(), std::string(handle)}, {}}},
-                 Retry::kNo);
+                 Retry::kOnStaleConnection);
     if (!r) return std::move(r).error();
     if (auto ok = check_all(*r, "removing a session"); !ok) return std::move(ok).error();
     const redisReply* rep = (*r)[0].get();
@@ -292,7 +294,7 @@ class RedisStore final : public SessionRepository {
       batch.push_back(
           eval(scripts_.remove, {keys_.session(h)}, {codec::ms_text(now), std::string(principal)}));
     }
-    auto r = run(std::move(batch), Retry::kNo);
+    auto r = run(std::move(batch), Retry::kOnStaleConnection);
     if (!r) return std::move(r).error();
     if (auto ok = check_all(*r, "removing sessions by principal"); !ok) {
       return std::move(ok).error();
@@ -383,10 +385,13 @@ class RedisStore final : public SessionRepository {
     return static_cast<std::size_t>(reply_int((*r)[0].get()).value_or(0));
   }
 
+  // Through the read batcher when there is one: a health probe then never waits for a pooled
+  // connection behind busy requests, and rides along with finds in flight.
   Result<void> do_ping() override {
-    auto r = run({{{"PING"}, {}}}, Retry::kOnStaleConnection);
+    Command ping{{"PING"}, {}};
+    auto r = reads_ ? reads_->call(ping) : first(run({std::move(ping)}, Retry::kOnStaleConnection));
     if (!r) return std::move(r).error();
-    return check_all(*r, "PING");
+    return check(**r, "PING");
   }
 
  private:
@@ -441,7 +446,12 @@ class RedisStore final : public SessionRepository {
       }
       if (replies) return replies;
       pool_->drop_idle();
-      if (retry == Retry::kNo || !reused || attempt > 0) return replies;
+      // Only a connection the server closed (kUnavailable), not a timeout: a retry must not
+      // stretch a call past its timeout.
+      if (retry == Retry::kNo || !reused || attempt > 0 ||
+          replies.error().code != Errc::kUnavailable) {
+        return replies;
+      }
     }
   }
 
