@@ -8,7 +8,7 @@ if(TARGET sessionpp_store_sql)
   sessionpp_test(NAME sql_integration_tests
     SOURCES integration/sql/url_test.cc integration/sql/read_only_test.cc
             integration/sql/schema_test.cc integration/sql/purge_concurrency_test.cc
-            integration/sql/restart_test.cc
+            integration/sql/restart_test.cc integration/sql/errors_test.cc
     LIBS sessionpp_contract_suite sessionpp::store_sql
     LABELS "integration;sql")
   target_compile_definitions(sql_integration_tests PRIVATE
