@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   g_options = *parsed;
   g_options.key_prefix = "bench:";
   g_options.pool.size = 32;
-  g_options.check_keyspace_events = false;
+  g_options.keyspace_events = false;
   auto opened = sessionpp::open_redis_store(g_options);
   if (!opened) {
     std::fprintf(stderr, "redis_store_bench: skipped, %s\n", opened.error().to_string().c_str());

@@ -47,9 +47,12 @@ struct RedisOptions {
     std::size_t pipelined_reads = 2;
   } pool;
   // At open, ask the server (CONFIG GET, where ACLs allow it) whether keyspace notifications for
-  // expired keys are on, and log how to enable them when they are not. Never runs CONFIG SET.
+  // expired keys are on. When they are, a thread of the store subscribes to them on a connection
+  // of its own and reports sessions Redis expires through on_expired at once; when they are not
+  // (or CONFIG GET is refused), it logs how to enable them, and purge_expired() reports those
+  // sessions instead. Each expiry is reported once across all nodes. Never runs CONFIG SET.
   // Default: true.
-  bool check_keyspace_events = true;
+  bool keyspace_events = true;
   // Receives the store's log lines (undecodable records, keyspace-notification status, a session
   // lost halfway through an id change). Never given a password. May be called from several
   // threads at once. Null: standard error. Default: null.

@@ -4,7 +4,7 @@
 
 namespace sessionpp::redis {
 
-void check_keyspace_events(Connection& conn, const std::function<void(std::string_view)>& log) {
+bool check_keyspace_events(Connection& conn, const std::function<void(std::string_view)>& log) {
   constexpr std::string_view kHow =
       "to have Redis publish them, set `notify-keyspace-events Ex` in redis.conf or your "
       "provider's parameter group; sessionpp never runs CONFIG SET. Until then, expired sessions "
@@ -12,12 +12,12 @@ void check_keyspace_events(Connection& conn, const std::function<void(std::strin
   auto reply = conn.command({{"CONFIG", "GET", "notify-keyspace-events"}, {}});
   if (!reply) {
     log("could not check notify-keyspace-events: " + reply.error().message);
-    return;
+    return false;
   }
   if (auto ok = conn.check(**reply, "CONFIG GET"); !ok) {
     log("cannot read notify-keyspace-events (CONFIG GET is not allowed here): " +
         std::string(kHow));
-    return;
+    return false;
   }
   const std::string_view flags = reply_str(reply_at(reply->get(), 1));
   const bool keyevent = flags.find('E') != std::string_view::npos;
@@ -25,11 +25,12 @@ void check_keyspace_events(Connection& conn, const std::function<void(std::strin
       flags.find('x') != std::string_view::npos || flags.find('A') != std::string_view::npos;
   if (keyevent && expired) {
     log("keyspace notifications for expired keys are on (notify-keyspace-events '" +
-        std::string(flags) + "')");
-  } else {
-    log("keyspace notifications for expired keys are off (notify-keyspace-events '" +
-        std::string(flags) + "'): " + std::string(kHow));
+        std::string(flags) + "'): sessions Redis expires are reported at once");
+    return true;
   }
+  log("keyspace notifications for expired keys are off (notify-keyspace-events '" +
+      std::string(flags) + "'): " + std::string(kHow));
+  return false;
 }
 
 }  // namespace sessionpp::redis

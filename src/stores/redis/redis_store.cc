@@ -10,6 +10,7 @@
 
 #include "stores/redis/connection_pool.h"
 #include "stores/redis/errors.h"
+#include "stores/redis/expiry_listener.h"
 #include "stores/redis/keys.h"
 #include "stores/redis/keyspace_events.h"
 #include "stores/redis/read_batcher.h"
@@ -84,6 +85,20 @@ class RedisStore final : public SessionRepository {
         log_(std::move(log)) {}
 
   std::string_view kind() const noexcept override { return "redis"; }
+
+  // Subscribes to expired-key notifications (the server has them on). An expiry is reported by
+  // whichever node removes its entry from the expiry index first, here or in purge_expired: once
+  // across all nodes.
+  void listen_for_expiries() {
+    listener_ = std::make_unique<ExpiryListener>(
+        pool_->endpoint(), keys_.prefix(),
+        [this](std::string_view handle) {
+          auto r =
+              run({{{"ZREM", expiries_key_, std::string(handle)}, {}}}, Retry::kOnStaleConnection);
+          if (r && reply_int((*r)[0].get()).value_or(0) == 1) emit_expired(handle);
+        },
+        log_);
+  }
 
  protected:
   Result<std::optional<SessionData>> do_load(std::string_view handle, Timestamp now) override {
@@ -466,6 +481,8 @@ class RedisStore final : public SessionRepository {
   const Keys keys_;
   const std::string expiries_key_;
   const Log log_;
+  // Last: stopped before the members its thread uses are destroyed.
+  std::unique_ptr<ExpiryListener> listener_;
 };
 
 }  // namespace
@@ -490,6 +507,7 @@ Result<std::unique_ptr<SessionRepository>> open_redis_store(const RedisOptions& 
   auto pool =
       std::make_unique<ConnectionPool>(std::move(ep), options.pool.size, options.pool.wait_timeout);
   Scripts scripts;
+  bool expired_events = false;
   {
     auto lease = pool->acquire();
     if (!lease) return std::move(lease).error();
@@ -503,10 +521,12 @@ Result<std::unique_ptr<SessionRepository>> open_redis_store(const RedisOptions& 
       if (auto ok = (*lease)->check(*(*r)[i], "SCRIPT LOAD"); !ok) return std::move(ok).error();
       refs[i]->sha.assign(reply_str((*r)[i].get()));
     }
-    if (options.check_keyspace_events) check_keyspace_events(**lease, log);
+    if (options.keyspace_events) expired_events = check_keyspace_events(**lease, log);
   }
-  return std::unique_ptr<SessionRepository>(
-      std::make_unique<RedisStore>(options, std::move(pool), std::move(scripts), std::move(log)));
+  auto store =
+      std::make_unique<RedisStore>(options, std::move(pool), std::move(scripts), std::move(log));
+  if (expired_events) store->listen_for_expiries();
+  return std::unique_ptr<SessionRepository>(std::move(store));
 }
 
 }  // namespace sessionpp

@@ -1,6 +1,9 @@
-// Redis killed mid-run: calls fail fast with kUnavailable / kTimeout, and after a restart the same
-// store object serves again with no intervention. Kills and restarts the shared test server
-// through scripts/services.d/redis.sh and leaves it running (ctest runs this RUN_SERIAL).
+// Tests that change the shared test server, so ctest runs them RUN_SERIAL:
+// - Redis killed mid-run: calls fail fast with kUnavailable / kTimeout, and after a restart the
+//   same store object serves again with no intervention. Kills the server and restarts it through
+//   scripts/services.d/redis.sh, leaving it running.
+// - Keyspace notifications (switched on with CONFIG SET for the test, restored after): sessions
+//   Redis expires are reported at once, once across nodes.
 
 #include <gtest/gtest.h>
 
@@ -9,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -113,6 +117,93 @@ TEST(RedisRestartTest, KilledServerFailsFastAndTheSameStoreHealsAfterRestart) {
   EXPECT_EQ(bad.load(), 0) << "a failure other than kUnavailable / kTimeout";
   EXPECT_GT(failed.load(), 0) << "the readers never saw the outage";
   repo.reset();
+  redis_delete_prefix(o, prefix);
+}
+
+class Recorder : public SessionEventListener {
+ public:
+  void on_expired(std::string_view h) override {
+    std::lock_guard lock(mu_);
+    expired_.emplace_back(h);
+  }
+  std::vector<std::string> expired() {
+    std::lock_guard lock(mu_);
+    return expired_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> expired_;
+};
+
+TEST(RedisKeyspaceEventsTest, RedisExpiriesAreReportedAtOnceAndOnceAcrossNodes) {
+  const std::string prefix = "ke" + fresh_namespace();
+  RedisOptions o = redis_test_options(prefix);
+  auto raw = redis_raw(o);
+  if (raw == nullptr) {
+    if (in_ci()) FAIL() << "test Redis unreachable";
+    GTEST_SKIP() << "test Redis unreachable";
+  }
+  auto before = redis_cmd(*raw, {"CONFIG", "GET", "notify-keyspace-events"});
+  ASSERT_NE(before, nullptr);
+  const std::string previous(redis::reply_str(redis::reply_at(before.get(), 1)));
+  ASSERT_NE(redis_cmd(*raw, {"CONFIG", "SET", "notify-keyspace-events", "Ex"}), nullptr);
+  struct Restore {
+    redis::Connection& conn;
+    std::string value;
+    ~Restore() { redis_cmd(conn, {"CONFIG", "SET", "notify-keyspace-events", value}); }
+  } restore{*raw, previous};
+
+  // Two nodes over the same keys, both subscribed.
+  o.keyspace_events = true;
+  std::vector<std::string> log;
+  std::mutex log_mu;
+  o.log = [&](std::string_view l) {
+    std::lock_guard lock(log_mu);
+    log.emplace_back(l);
+  };
+  auto a = open_redis_store(o);
+  auto b = open_redis_store(o);
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto ra = std::make_shared<Recorder>();
+  auto rb = std::make_shared<Recorder>();
+  (*a)->add_listener(ra);
+  (*b)->add_listener(rb);
+  {
+    std::lock_guard lock(log_mu);
+    ASSERT_FALSE(log.empty());
+    EXPECT_NE(log[0].find("are on"), std::string::npos) << log[0];
+  }
+  std::this_thread::sleep_for(milliseconds(200));  // let both subscribe
+
+  Session s = (*a)->create();
+  s.set_principal("expiring");
+  s.set_max_inactive(milliseconds(200));
+  ASSERT_TRUE((*a)->save(s).ok());
+  Session other = (*a)->create();  // never expires here
+  ASSERT_TRUE((*a)->save(other).ok());
+
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (Clock::now() < deadline && ra->expired().size() + rb->expired().size() == 0) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  std::this_thread::sleep_for(milliseconds(300));  // a duplicate would have arrived by now
+  std::vector<std::string> all = ra->expired();
+  for (const auto& h : rb->expired()) all.push_back(h);
+  EXPECT_EQ(all, std::vector<std::string>{s.handle()});
+  // Reported already: purge finds nothing left to report.
+  auto purged = (*b)->purge_expired();
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(*purged, 0u);
+  auto listed = (*b)->find_by_principal("expiring");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+
+  // Closing a store stops its listener promptly.
+  const auto start = Clock::now();
+  a->reset();
+  b->reset();
+  EXPECT_LT(Clock::now() - start, milliseconds(900));
   redis_delete_prefix(o, prefix);
 }
 

@@ -215,7 +215,7 @@ TEST_F(RedisStoreTest, PurgeReportsSessionsRedisAlreadyExpired) {
 TEST_F(RedisStoreTest, KeyspaceCheckLogsAndNeverSetsConfig) {
   std::vector<std::string> lines;
   RedisOptions o = options_;
-  o.check_keyspace_events = true;
+  o.keyspace_events = true;
   o.log = [&](std::string_view l) { lines.emplace_back(l); };
   auto before = redis_cmd(*raw_, {"CONFIG", "GET", "notify-keyspace-events"});
   ASSERT_TRUE(open_redis_store(o).ok());

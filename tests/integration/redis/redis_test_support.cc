@@ -18,7 +18,7 @@ RedisOptions redis_test_options(const std::string& prefix) {
     return RedisOptions{};
   }
   o->key_prefix = prefix;
-  o->check_keyspace_events = false;
+  o->keyspace_events = false;
   return *o;
 }
 
