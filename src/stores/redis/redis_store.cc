@@ -109,7 +109,13 @@ class RedisStore final : public SessionRepository {
       return std::move(r).error();
     }
     const redisReply& rep = **r;
-    if (auto ok = check(rep, "HGETALL"); !ok) return std::move(ok).error();
+    if (auto ok = check(rep, "HGETALL"); !ok) {
+      if (ok.error().code != Errc::kCorrupt) return std::move(ok).error();
+      // Not a hash (foreign data under the prefix): absent, like any undecodable record.
+      log_("undecodable session " + short_handle(handle) +
+           " treated as absent: " + ok.error().message);
+      return std::optional<SessionData>();
+    }
     if (reply_size(&rep) == 0) return std::optional<SessionData>();
     auto d = codec::decode(rep);
     if (!d) {

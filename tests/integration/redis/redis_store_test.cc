@@ -187,6 +187,13 @@ TEST_F(RedisStoreTest, UndecodableRecordIsAbsentAndLogged) {
   EXPECT_FALSE(found->has_value());
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("undecodable"), std::string::npos) << lines[0];
+  // A key of another type where a session hash should be: absent too, not an error.
+  const std::string foreign(64, 'a');
+  redis_cmd(*raw_, {"SET", prefix_ + "{" + foreign + "}", "not a hash"});
+  auto other = repo->find_by_handle(foreign);
+  ASSERT_TRUE(other.ok()) << other.error().to_string();
+  EXPECT_FALSE(other->has_value());
+  EXPECT_EQ(lines.size(), 2u);
   // A save of a stale copy is refused rather than writing into the broken record.
   ASSERT_TRUE(s.set_attribute("x", "y").ok());
   auto saved = repo->save(s);
