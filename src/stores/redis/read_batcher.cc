@@ -22,8 +22,10 @@ Result<ReplyPtr> ReadBatcher::call(const Command& c) {
     batch.swap(lane.queue);
     std::unique_ptr<Connection> conn = std::move(lane.conn);
     lock.unlock();
-    send(conn, batch);
+    std::vector<Result<ReplyPtr>> results = send(conn, batch);
     lock.lock();
+    // Results are handed over under the lock: waiting callers read them under it.
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result.emplace(std::move(results[i]));
     lane.conn = std::move(conn);
     lane.busy = false;
     lane.done.notify_all();
@@ -31,7 +33,8 @@ Result<ReplyPtr> ReadBatcher::call(const Command& c) {
   return std::move(*req.result);
 }
 
-void ReadBatcher::send(std::unique_ptr<Connection>& conn, const std::vector<Request*>& batch) {
+std::vector<Result<ReplyPtr>> ReadBatcher::send(std::unique_ptr<Connection>& conn,
+                                                const std::vector<Request*>& batch) {
   std::vector<const Command*> commands;
   commands.reserve(batch.size());
   for (const Request* r : batch) commands.push_back(r->command);
@@ -52,13 +55,16 @@ void ReadBatcher::send(std::unique_ptr<Connection>& conn, const std::vector<Requ
     // Retry only a connection the server closed, never a timeout (the call's time bound).
     if (!reused || replies.error().code != Errc::kUnavailable) break;
   }
+  std::vector<Result<ReplyPtr>> results;
+  results.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (replies) {
-      batch[i]->result.emplace(std::move((*replies)[i]));
+      results.emplace_back(std::move((*replies)[i]));
     } else {
-      batch[i]->result.emplace(replies.error());
+      results.emplace_back(replies.error());
     }
   }
+  return results;
 }
 
 }  // namespace sessionpp::redis

@@ -36,7 +36,7 @@ class ReadBatcher {
  private:
   struct Request {
     const Command* command;
-    std::optional<Result<ReplyPtr>> result;
+    std::optional<Result<ReplyPtr>> result;  // GUARDED_BY(the lane's mu)
   };
   struct Lane {
     std::mutex mu;
@@ -46,8 +46,10 @@ class ReadBatcher {
     std::unique_ptr<Connection> conn;  // GUARDED_BY(mu); taken by the leader during I/O
   };
 
-  // The leader's round trip, without the lock.
-  void send(std::unique_ptr<Connection>& conn, const std::vector<Request*>& batch);
+  // The leader's round trip, without the lock: one result per request, in order. Reads only
+  // the requests' commands, which their callers do not touch until they have a result.
+  std::vector<Result<ReplyPtr>> send(std::unique_ptr<Connection>& conn,
+                                     const std::vector<Request*>& batch);
 
   const Endpoint& ep_;
   std::vector<std::unique_ptr<Lane>> lanes_;
