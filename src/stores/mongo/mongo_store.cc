@@ -317,6 +317,7 @@ class MongoStore final : public SessionRepository {
       auto ids = ids_of(coll.get(), filter.get(), batch, "purge expired (list)");
       if (!ids) return std::move(ids).error();
       if (ids->empty()) break;
+      const bool more = ids->size() == batch;  // a short listing means none are left
 
       BsonPtr del = new_bson();
       append_in(del.get(), *ids);
@@ -337,9 +338,8 @@ class MongoStore final : public SessionRepository {
           return std::find(remaining->begin(), remaining->end(), h) != remaining->end();
         });
       }
-      const bool last = ids->size() < batch && deleted == ids->size();
       purged.insert(purged.end(), ids->begin(), ids->end());
-      if (last) break;
+      if (!more || ids->empty()) break;  // ids->empty(): nothing deletable, do not spin
     }
     return purged;
   }
@@ -541,6 +541,12 @@ class MongoStore final : public SessionRepository {
     const bool ok =
         mongoc_collection_write_command_with_opts(coll.get(), cmd.get(), nullptr, nullptr, &err);
     if (ok) return {};
+    // 85 IndexOptionsConflict, 86 IndexKeySpecsConflict: an index on that key exists already
+    // (made by an operator, or by an earlier open with other options): use it.
+    if ((err.domain == MONGOC_ERROR_SERVER || err.domain == MONGOC_ERROR_QUERY) &&
+        (err.code == 85 || err.code == 86)) {
+      return {};
+    }
     if (err_out != nullptr) *err_out = err;
     return translate_error(err, target_, std::string("create index ") + name);
   }
