@@ -35,7 +35,7 @@ struct RedisOptions {
   // Longest wait for the reply to a command. Must be > 0. Default: 1 s.
   std::chrono::milliseconds command_timeout = std::chrono::seconds(1);
   struct Pool {
-    // Most connections open at once, 1 to 1024. Connections open lazily. Default: 8.
+    // Most pooled connections open at once, 1 to 1024. They open lazily. Default: 8.
     std::size_t size = 8;
     // How long a call waits for a free connection when all are in use; 0: fail at once with
     // kTimeout. Default: 1 s.
@@ -60,9 +60,8 @@ struct RedisOptions {
 
   // Parses `redis://[[user]:password@]host[:port][/database][?option=value&...]`. User and
   // password are percent-decoded; an IPv6 host goes in brackets. Options: key_prefix,
-  // connect_timeout_ms, command_timeout_ms, pool_size, pool_wait_timeout_ms,
-  // pipelined_reads. Unset parts keep
-  // their defaults. `rediss://` (TLS) is refused: not supported yet.
+  // connect_timeout_ms, command_timeout_ms, pool_size, pool_wait_timeout_ms, pipelined_reads.
+  // Unset parts keep their defaults. `rediss://` (TLS) is refused: not supported yet.
   // Errors: kInvalidArgument naming the part at fault (never echoing the password).
   [[nodiscard]] static Result<RedisOptions> from_uri(std::string_view uri);
 };
