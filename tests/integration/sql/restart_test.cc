@@ -142,6 +142,44 @@ TEST_P(SqlRestart, UnavailableWhileDownThenTheSameStoreServesAgain) {
   for (const auto& b : bad) ADD_FAILURE() << "non-transient error during the restart: " << b;
 }
 
+// A server switched to read-only as a whole (not just one database): a new store is refused at
+// open, and a store opened before the switch gets kReadOnly from its next save.
+TEST_P(SqlRestart, ServerWideReadOnlyIsRefused) {
+  SqlStoreOptions o{.url = url_, .name = "ro-server", .table_prefix = "ro_"};
+  auto before = open_sql_store(o);
+  ASSERT_TRUE(before.ok()) << before.error().to_string();
+  Session s = (*before)->create();
+  ASSERT_TRUE((*before)->save(s).ok());
+
+  const std::string admin =
+      postgres()
+          ? "psql -h 127.0.0.1 -p " + std::to_string(port_) +
+                " -U postgres -d postgres -qAt -c 'ALTER SYSTEM SET "
+                "default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'"
+          : "mariadb --no-defaults -uroot --socket='" +
+                (dir_ / "mariadb" / "mysqld.sock").string() + "' -e 'SET GLOBAL read_only = 1'";
+  ASSERT_EQ(std::system((admin + " >/dev/null 2>&1").c_str()), 0) << admin;
+  std::this_thread::sleep_for(200ms);  // PostgreSQL backends apply the reload asynchronously
+
+  auto refused = open_sql_store(o);
+  ASSERT_FALSE(refused.ok()) << "a read-only server was accepted";
+  EXPECT_EQ(refused.error().code, Errc::kReadOnly) << refused.error().to_string();
+  EXPECT_NE(refused.error().message.find("'ro-server'"), std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find(postgres() ? "default_transaction_read_only"
+                                                    : "read_only is ON"),
+            std::string::npos)
+      << refused.error().message;
+
+  ASSERT_TRUE(s.set_attribute("k", "v").ok());
+  auto save = (*before)->save(s);
+  ASSERT_FALSE(save.ok()) << "saved to a read-only server";
+  EXPECT_EQ(save.error().code, Errc::kReadOnly) << save.error().to_string();
+  auto found = (*before)->find(s.id()->str());
+  ASSERT_TRUE(found.ok()) << "reads still work: " << found.error().to_string();
+  EXPECT_TRUE(found->has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Sql, SqlRestart, ::testing::Values("Postgres", "Mariadb"),
                          [](const auto& p) { return p.param; });
 
