@@ -28,6 +28,11 @@ case "${1:-status}" in
     if running && answering; then echo "mariadb: already running on 127.0.0.1:$port"; exit 0; fi
     mkdir -p "$dir"
     [ "$(id -u)" -ne 0 ] || chown "$run_user" "$dir"
+    if [ "$(id -u)" -eq 0 ] && ! runuser -u "$run_user" -- test -w "$dir"; then
+      echo "mariadb: user $run_user cannot reach $dir (a parent folder is closed to it);" \
+        "set SESSIONPP_SERVICES_DIR to a folder it can reach, e.g. /var/tmp/sessionpp-services" >&2
+      exit 1
+    fi
     if [ ! -d "$data/mysql" ]; then
       mariadb-install-db --no-defaults --user="$run_user" --datadir="$data" \
         --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1

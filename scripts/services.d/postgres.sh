@@ -27,6 +27,11 @@ case "${1:-status}" in
     if running; then echo "postgres: already running on 127.0.0.1:$port"; exit 0; fi
     mkdir -p "$dir"
     [ "$(id -u)" -ne 0 ] || chown "$run_user" "$dir"
+    if [ "$(id -u)" -eq 0 ] && ! runuser -u "$run_user" -- test -w "$dir"; then
+      echo "postgres: user $run_user cannot reach $dir (a parent folder is closed to it);" \
+        "set SESSIONPP_SERVICES_DIR to a folder it can reach, e.g. /var/tmp/sessionpp-services" >&2
+      exit 1
+    fi
     if [ ! -f "$data/PG_VERSION" ]; then
       as_user "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
       {
