@@ -10,6 +10,17 @@
 
 namespace sessionpp {
 
+// Whether the store serializes the saves of one session inside its process.
+enum class MongoUpdateLocking {
+  // Only against servers whose single-document updates are not atomic (FerretDB v1, detected
+  // at open through buildInfo); MongoDB needs none.
+  kAuto,
+  // Always (a compatible server known to apply updates as read-modify-write).
+  kProcess,
+  // Never: rely on the server's atomic conditional updates alone.
+  kNone,
+};
+
 struct MongoOptions {
   SessionPolicy policy;
 
@@ -49,6 +60,8 @@ struct MongoOptions {
   // Create a TTL index on expireAt at open (the server then also deletes expired sessions on
   // its own; a server that refuses TTL indexes is logged once and tolerated). Default: true.
   bool create_ttl_index = true;
+  // See MongoUpdateLocking. Default: kAuto.
+  MongoUpdateLocking update_locking = MongoUpdateLocking::kAuto;
 };
 
 // Sessions in MongoDB (or a MongoDB-compatible server such as FerretDB): one document per session

@@ -68,7 +68,8 @@ class MongoStore final : public SessionRepository {
       : SessionRepository(options.policy),
         target_(std::move(target)),
         pool_(std::move(pool)),
-        purge_batch_(options.purge_batch) {}
+        purge_batch_(options.purge_batch),
+        locking_(options.update_locking) {}
 
   std::string_view kind() const noexcept override { return "mongodb"; }
 
@@ -391,7 +392,9 @@ class MongoStore final : public SessionRepository {
     }
     bson_destroy(&reply);
     if (!ok) return translate_error(err, target_, "buildInfo");
-    if (ferretdb.starts_with("v1.") || ferretdb.starts_with("1.")) {
+    if (locking_ == MongoUpdateLocking::kProcess) serialize_updates_ = true;
+    if (locking_ == MongoUpdateLocking::kAuto &&
+        (ferretdb.starts_with("v1.") || ferretdb.starts_with("1."))) {
       serialize_updates_ = true;
       static std::atomic_flag logged = ATOMIC_FLAG_INIT;
       if (!logged.test_and_set()) {
@@ -554,6 +557,7 @@ class MongoStore final : public SessionRepository {
   Target target_;
   ClientPoolPtr pool_;
   const std::size_t purge_batch_;
+  const MongoUpdateLocking locking_;
   bool serialize_updates_ = false;  // set once in initialize(), before any concurrent use
   std::array<std::mutex, 64> stripes_;
 };
