@@ -132,6 +132,55 @@ TEST(SessiondRobustness, BadAttributeNamesAre400NamingTheField) {
   EXPECT_EQ(c.request("DELETE", "/api/session/attributes/a%2Fb", cookie(id)).status, 204);
 }
 
+TEST(SessiondRobustness, RandomRequestsNeverCrashOrAnswer500) {
+  SessiondProcess node({.config = users_config()});
+  HttpClient c = node.client();
+  const std::string id = *login_ok(c, "alice", "alice-pw").cookie_value();
+  std::mt19937_64 rng(7);
+  const std::vector<std::string> methods = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+  const std::vector<std::string> paths = {"/",
+                                          "/login",
+                                          "/logout",
+                                          "/api/login",
+                                          "/api/logout",
+                                          "/api/session",
+                                          "/api/session/attributes/",
+                                          "/healthz",
+                                          "/readyz",
+                                          "/metrics",
+                                          "/api/session/x"};
+  const std::string bytes = "{}[]\":,0123456789abc%+&=\\ \x01\xff\xc3\xa9nulltruefalse";
+  auto random_text = [&](std::size_t max) {
+    std::string out;
+    const std::size_t n = rng() % max;
+    for (std::size_t i = 0; i < n; ++i) out.push_back(bytes[rng() % bytes.size()]);
+    return out;
+  };
+  for (int i = 0; i < 300; ++i) {
+    std::string target = paths[rng() % paths.size()];
+    if (target.ends_with("/")) target += random_text(12);
+    std::string encoded;
+    for (char ch : target) {  // keep the request line valid HTTP: escape what a URL cannot hold
+      const auto u = static_cast<unsigned char>(ch);
+      if (u <= 0x20 || u >= 0x7f || ch == '#' || ch == '?') {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        encoded += '%';
+        encoded += kHex[u >> 4];
+        encoded += kHex[u & 15];
+      } else {
+        encoded += ch;
+      }
+    }
+    Headers headers;
+    if (rng() % 2 == 0) headers = cookie(id);
+    if (rng() % 3 == 0) headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    HttpResponse r = c.request(methods[rng() % methods.size()], encoded, headers, random_text(200));
+    ASSERT_LT(r.status, 500) << encoded << " -> " << r.status << " " << r.body;
+    ASSERT_GE(r.status, 200);
+  }
+  EXPECT_EQ(c.get("/healthz").status, 200);
+}
+
 TEST(SessiondRobustness, EveryResponseNamesTheNode) {
   SessiondProcess node({.args = {"--node-name", "node-7"}});
   HttpClient c = node.client();
