@@ -42,9 +42,11 @@ case "${1:-status}" in
         echo "synchronous_commit = off"
         echo "max_connections = 200"
       } >>"$data/postgresql.conf"
-      # The admin connects over loopback without a password; everyone else needs one.
+      # The admin connects over loopback without a password (also for replication: the hot-standby
+      # test); everyone else needs one.
       cat >"$data/pg_hba.conf" <<HBA
 host all postgres 127.0.0.1/32 trust
+host replication postgres 127.0.0.1/32 trust
 local all postgres trust
 host all all 127.0.0.1/32 scram-sha-256
 HBA

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -56,6 +57,10 @@ class SqlRestart : public ::testing::TestWithParam<std::string> {
   }
 
   void TearDown() override {
+    if (std::filesystem::exists(dir_ / "standby.sh")) {
+      (void)std::system(
+          ("bash '" + (dir_ / "standby.sh").string() + "' stop >/dev/null 2>&1").c_str());
+    }
     if (started_) service("stop");
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -179,6 +184,48 @@ TEST_P(SqlRestart, ServerWideReadOnlyIsRefused) {
   ASSERT_TRUE(found.ok()) << "reads still work: " << found.error().to_string();
   EXPECT_TRUE(found->has_value());
 }
+
+// PostgreSQL only: a hot standby (a streaming replica of the private primary) is refused.
+class SqlPrivatePostgres : public SqlRestart {};
+
+TEST_P(SqlPrivatePostgres, HotStandbyIsRefused) {
+  const std::string standby = (dir_ / "standby").string();
+  const std::string port = std::to_string(port_ + 1);
+  const std::string script = (dir_ / "standby.sh").string();
+  {
+    std::ofstream out(script);
+    out << "set -e\n"
+        << "bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)\n"
+        << "pg() { if [ \"$(id -u)\" -eq 0 ]; then runuser -u postgres -- \"$@\"; else \"$@\"; fi; "
+           "}\n"
+        << "case \"$1\" in\n"
+        << "start)\n"
+        << "  mkdir -p '" << standby << "'; chmod 700 '" << standby << "'\n"
+        << "  [ \"$(id -u)\" -ne 0 ] || chown postgres '" << standby << "'\n"
+        << "  pg \"$bin/pg_basebackup\" -h 127.0.0.1 -p " << port_ << " -U postgres -c fast -D '"
+        << standby << "' -R\n"
+        << "  printf \"port = " << port << "\\nunix_socket_directories = '" << standby
+        << "'\\n\" | pg tee -a '" << standby << "/postgresql.conf' >/dev/null\n"
+        << "  pg \"$bin/pg_ctl\" -D '" << standby << "' -l '" << standby
+        << "/startup.log' -w -t 60 start ;;\n"
+        << "stop) pg \"$bin/pg_ctl\" -D '" << standby << "' -m fast -w stop ;;\n"
+        << "esac\n";
+  }
+  const std::string log = " >>'" + (dir_ / "service.log").string() + "' 2>&1";
+  ASSERT_EQ(std::system(("bash '" + script + "' start" + log).c_str()), 0)
+      << "could not start a hot standby; see " << dir_ / "service.log";
+  auto r = open_sql_store(
+      {.url = "postgresql://sessionpp:sessionpp-test@127.0.0.1:" + port + "/sessionpp",
+       .name = "replica"});
+  EXPECT_EQ(std::system(("bash '" + script + "' stop" + log).c_str()), 0);
+  ASSERT_FALSE(r.ok()) << "a hot standby was accepted";
+  EXPECT_EQ(r.error().code, Errc::kReadOnly) << r.error().to_string();
+  EXPECT_NE(r.error().message.find("'replica'"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("hot standby"), std::string::npos) << r.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sql, SqlPrivatePostgres, ::testing::Values("Postgres"),
+                         [](const auto& p) { return p.param; });
 
 INSTANTIATE_TEST_SUITE_P(Sql, SqlRestart, ::testing::Values("Postgres", "Mariadb"),
                          [](const auto& p) { return p.param; });
