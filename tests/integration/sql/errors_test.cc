@@ -76,6 +76,20 @@ TEST_P(SqlErrors, ARowLockHeldPastTheStatementTimeoutIsATimeout) {
   EXPECT_TRUE(again.ok()) << again.error().to_string();
 }
 
+TEST_P(SqlErrors, APrincipalOverTheLimitIsRefusedOnEveryDialect) {
+  Session s = repo_->create();
+  s.set_principal(std::string(1025, 'p'));
+  auto r = repo_->save(s);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kInvalidArgument) << r.error().to_string();
+  EXPECT_NE(r.error().message.find("1024"), std::string::npos) << r.error().message;
+  s.set_principal(std::string(1024, 'p'));
+  ASSERT_TRUE(repo_->save(s).ok());
+  auto listed = repo_->find_by_principal(std::string(1024, 'p'));
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 1u);
+}
+
 // The cases that need a server (users, host:port).
 class SqlServerErrors : public SqlErrors {};
 
