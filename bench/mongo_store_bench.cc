@@ -91,6 +91,10 @@ void tear_down() {
     bson_error_t err;
     (void)mongoc_collection_drop(coll, &err);
     mongoc_collection_destroy(coll);
+    coll = mongoc_client_get_collection(client, fixture->database.c_str(),
+                                        (fixture->collection + "_locks").c_str());
+    (void)mongoc_collection_drop(coll, &err);
+    mongoc_collection_destroy(coll);
     mongoc_client_pool_push(fixture->pool, client);
   }
   fixture->repo.reset();

@@ -21,6 +21,7 @@ if(TARGET sessionpp_store_mongo)
   sessionpp_test(NAME mongo_integration_tests
     SOURCES integration/mongo/mongo_names_test.cc integration/mongo/mongo_auth_test.cc
             integration/mongo/mongo_layout_test.cc integration/mongo/mongo_conditional_update_test.cc
+            integration/mongo/mongo_session_lock_test.cc
             integration/mongo/mongo_outage_test.cc
     LIBS sessionpp_contract_suite sessionpp_mongo_test_support
     LABELS "integration;mongo")

@@ -10,14 +10,16 @@
 
 namespace sessionpp {
 
-// Whether the store serializes the saves of one session inside its process.
+// How saves of one session are kept from overwriting each other.
 enum class MongoUpdateLocking {
-  // Only against servers whose single-document updates are not atomic (FerretDB v1, detected
-  // at open through buildInfo); MongoDB needs none.
+  // Automatic: servers whose single-document updates are atomic (MongoDB) need nothing beyond
+  // the conditional update; against FerretDB v1 (detected at open through buildInfo), whose
+  // updates are read-modify-write, as kLockDocument.
   kAuto,
-  // Always (a compatible server known to apply updates as read-modify-write).
-  kProcess,
-  // Never: rely on the server's atomic conditional updates alone.
+  // A lock document per session being saved, in the side collection "<collection>_locks",
+  // shared by every process, plus an in-process lock; write filters by bare _id.
+  kLockDocument,
+  // Nothing beyond the server's atomic conditional updates.
   kNone,
 };
 

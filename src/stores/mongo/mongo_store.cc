@@ -10,6 +10,7 @@
 
 #include "stores/mongo/attribute_name_codec.h"
 #include "stores/mongo/c_handle.h"
+#include "stores/mongo/lock_document.h"
 #include "stores/mongo/mongo_errors.h"
 #include "stores/mongo/mongo_target.h"
 #include "stores/mongo/session_document.h"
@@ -69,7 +70,10 @@ class MongoStore final : public SessionRepository {
         target_(std::move(target)),
         pool_(std::move(pool)),
         purge_batch_(options.purge_batch),
-        locking_(options.update_locking) {}
+        locking_(options.update_locking),
+        lock_lease_(std::max<std::chrono::milliseconds>(std::chrono::seconds(10),
+                                                        4 * options.socket_timeout)),
+        lock_wait_(options.socket_timeout) {}
 
   std::string_view kind() const noexcept override { return "mongodb"; }
 
@@ -134,9 +138,10 @@ class MongoStore final : public SessionRepository {
   // detect_server) the condition is the _id alone and the read-then-update runs under this
   // process's lock for the session instead.
   Result<void> do_update(std::string_view handle, const SessionUpdate& u, Timestamp now) override {
-    const auto serialized = lock_if_needed(handle);
     PooledClient client(pool_.get());
     CollectionPtr coll = collection(client);
+    auto guard = lock_session(client, handle);
+    if (!guard) return std::move(guard).error();
     for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
       BsonPtr projection = BsonPtr(BCON_NEW("projection", "{", field::kLastAccessed, BCON_INT32(1),
                                             field::kMaxInactive, BCON_INT32(1), field::kDeadline,
@@ -225,9 +230,10 @@ class MongoStore final : public SessionRepository {
   // expires.
   Result<void> do_change_handle(std::string_view old_handle, std::string_view new_handle,
                                 Timestamp now) override {
-    const auto serialized = lock_if_needed(old_handle);
     PooledClient client(pool_.get());
     CollectionPtr coll = collection(client);
+    auto guard = lock_session(client, old_handle);
+    if (!guard) return std::move(guard).error();
     for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
       auto current = read_live(coll.get(), old_handle, now, nullptr, "change id (read)");
       if (!current) return std::move(current).error();
@@ -371,13 +377,13 @@ class MongoStore final : public SessionRepository {
  private:
   // FerretDB v1 applies an update by reading the document, changing it in Go and writing the
   // whole document back, with nothing making the read and the write one atomic step: two
-  // concurrent updates of different fields of one document lose one of them. Against FerretDB v1
-  // the store therefore serializes its own updates of one session (striped locks by handle). That
-  // covers one process; several processes sharing a FerretDB v1 can still lose a concurrent
-  // attribute write, which is logged once at open. Write filters are then the bare _id, the only
-  // filter its SQLite backend answers from the primary key (anything more scans the collection);
-  // liveness was checked by the read under the lock. MongoDB itself updates a document
-  // atomically, takes no lock here and gets the full conditional filters.
+  // concurrent updates of different fields of one document lose one of them. Against it (or with
+  // kLockDocument) a save of a session therefore holds that session's lock: a lock document
+  // shared by all processes (lock_document.h), behind an in-process mutex that keeps this
+  // process's own savers from polling the server. Write filters are then the bare _id, the only
+  // filter its SQLite backend pushes down to SQL (anything more is evaluated in Go over every
+  // document); liveness was checked by the read under the lock. MongoDB updates a document
+  // atomically: no lock, full conditional filters.
   Result<void> detect_server() {
     PooledClient client(pool_.get());
     BsonPtr cmd = BsonPtr(BCON_NEW("buildInfo", BCON_INT32(1)));
@@ -392,26 +398,56 @@ class MongoStore final : public SessionRepository {
     }
     bson_destroy(&reply);
     if (!ok) return translate_error(err, target_, "buildInfo");
-    if (locking_ == MongoUpdateLocking::kProcess) serialize_updates_ = true;
+    if (locking_ == MongoUpdateLocking::kLockDocument) serialize_updates_ = true;
     if (locking_ == MongoUpdateLocking::kAuto &&
         (ferretdb.starts_with("v1.") || ferretdb.starts_with("1."))) {
       serialize_updates_ = true;
       static std::atomic_flag logged = ATOMIC_FLAG_INIT;
       if (!logged.test_and_set()) {
         log_warning("server at " + target_.where + " is FerretDB " + ferretdb +
-                    ", whose updates are not atomic: saves of one session are serialized in this "
-                    "process; concurrent saves from several processes may lose an attribute");
+                    ", whose updates are not atomic: saves of one session take a lock document "
+                    "in collection " +
+                    locks_collection_);
       }
     }
     return {};
   }
 
-  std::unique_lock<std::mutex> lock_if_needed(std::string_view handle) {
-    if (!serialize_updates_) return {};
+  // Held while one session is saved or moved when serialize_updates_: this process's lock for
+  // the session, then its lock document. Releases both when destroyed.
+  class SessionGuard {
+   public:
+    SessionGuard() = default;
+    SessionGuard(std::unique_lock<std::mutex> local, CollectionPtr locks, std::string handle,
+                 LockLease lease)
+        : local_(std::move(local)),
+          locks_(std::move(locks)),
+          handle_(std::move(handle)),
+          lease_(lease) {}
+    SessionGuard(SessionGuard&&) = default;
+    SessionGuard& operator=(SessionGuard&&) = delete;
+    ~SessionGuard() {
+      if (locks_) release_lock(locks_.get(), handle_, lease_);
+    }
+
+   private:
+    std::unique_lock<std::mutex> local_;  // released last
+    CollectionPtr locks_;
+    std::string handle_;
+    LockLease lease_;
+  };
+
+  Result<SessionGuard> lock_session(const PooledClient& client, std::string_view handle) {
+    if (!serialize_updates_) return SessionGuard();
     // The handle is hex SHA-256: its first two digits are uniform.
     const auto hex = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
     const auto stripe = static_cast<std::size_t>(hex(handle[0]) * 16 + hex(handle[1]));
-    return std::unique_lock<std::mutex>(stripes_[stripe % stripes_.size()]);
+    std::unique_lock<std::mutex> local(stripes_[stripe % stripes_.size()]);
+    CollectionPtr locks(mongoc_client_get_collection(client.get(), target_.database.c_str(),
+                                                     locks_collection_.c_str()));
+    auto lease = acquire_lock(locks.get(), handle, lock_lease_, lock_wait_, target_);
+    if (!lease) return std::move(lease).error();
+    return SessionGuard(std::move(local), std::move(locks), std::string(handle), *lease);
   }
 
   CollectionPtr collection(const PooledClient& client) const {
@@ -558,6 +594,9 @@ class MongoStore final : public SessionRepository {
   ClientPoolPtr pool_;
   const std::size_t purge_batch_;
   const MongoUpdateLocking locking_;
+  const std::chrono::milliseconds lock_lease_;
+  const std::chrono::milliseconds lock_wait_;
+  const std::string locks_collection_ = target_.collection + "_locks";
   bool serialize_updates_ = false;  // set once in initialize(), before any concurrent use
   std::array<std::mutex, 64> stripes_;
 };

@@ -36,6 +36,11 @@ void drop_mongo_collection(const std::string& collection) {
         mongoc_client_get_collection(client, db != nullptr ? db : "sessionpp", collection.c_str());
     (void)mongoc_collection_drop(coll, &err);
     mongoc_collection_destroy(coll);
+    // The side collection of session locks, used against FerretDB v1.
+    coll = mongoc_client_get_collection(client, db != nullptr ? db : "sessionpp",
+                                        (collection + "_locks").c_str());
+    (void)mongoc_collection_drop(coll, &err);
+    mongoc_collection_destroy(coll);
     mongoc_client_destroy(client);
   }
   mongoc_uri_destroy(uri);

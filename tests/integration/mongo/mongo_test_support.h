@@ -13,7 +13,8 @@ std::string mongo_test_uri();
 // Options for the test server with short timeouts, sessions in collection `collection`.
 MongoOptions mongo_test_options(const std::string& collection);
 
-// Drops `collection` from the test database (best effort).
+// Drops `collection` and its "<collection>_locks" side collection from the test database (best
+// effort).
 void drop_mongo_collection(const std::string& collection);
 
 }  // namespace sessionpp::testing
