@@ -4,6 +4,7 @@
 // A benchmark, not a test: it never fails on a number.
 //
 //   build-redis/bench/redis_store_bench [--benchmark_min_time=2]
+// SESSIONPP_BENCH_PIPELINED_READS sets pool.pipelined_reads of the store under test (default 2).
 // The table at the end gives the ratio find / redis-benchmark; redis-benchmark runs right before
 // and right after the store's benchmarks at each concurrency.
 
@@ -175,6 +176,9 @@ int main(int argc, char** argv) {
   g_options = *parsed;
   g_options.key_prefix = "bench:";
   g_options.pool.size = 32;
+  if (const char* lanes = std::getenv("SESSIONPP_BENCH_PIPELINED_READS")) {
+    g_options.pool.pipelined_reads = static_cast<std::size_t>(std::atoi(lanes));
+  }
   g_options.keyspace_events = false;
   auto opened = sessionpp::open_redis_store(g_options);
   if (!opened) {

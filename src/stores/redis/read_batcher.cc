@@ -11,24 +11,33 @@ Result<ReplyPtr> ReadBatcher::call(const Command& c) {
   Request req{&c, std::nullopt};
   std::unique_lock lock(lane.mu);
   lane.queue.push_back(&req);
-  while (!req.result) {
-    if (lane.busy) {
-      lane.done.wait(lock);
-      continue;
-    }
-    // Lead: take everything queued, including our own request, and do the round trip unlocked.
+  if (!lane.busy) {
     lane.busy = true;
-    std::vector<Request*> batch;
-    batch.swap(lane.queue);
-    std::unique_ptr<Connection> conn = std::move(lane.conn);
-    lock.unlock();
-    std::vector<Result<ReplyPtr>> results = send(conn, batch);
-    lock.lock();
-    // Results are handed over under the lock: waiting callers read them under it.
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result.emplace(std::move(results[i]));
-    lane.conn = std::move(conn);
+    req.lead = true;
+  }
+  req.wake.wait(lock, [&] { return req.result.has_value() || req.lead; });
+  if (req.result) return std::move(*req.result);
+
+  // Lead one round trip with everything queued, our own request included.
+  std::vector<Request*> batch;
+  batch.swap(lane.queue);
+  std::unique_ptr<Connection> conn = std::move(lane.conn);
+  lock.unlock();
+  std::vector<Result<ReplyPtr>> results = send(conn, batch);
+  lock.lock();
+  lane.conn = std::move(conn);
+  // Results are handed over under the lock: their callers read them under it, and may return
+  // (destroying their Request) as soon as they see them.
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->result.emplace(std::move(results[i]));
+    if (batch[i] != &req) batch[i]->wake.notify_one();
+  }
+  if (lane.queue.empty()) {
     lane.busy = false;
-    lane.done.notify_all();
+  } else {
+    Request* next = lane.queue.front();
+    next->lead = true;
+    next->wake.notify_one();
   }
   return std::move(*req.result);
 }

@@ -27,20 +27,23 @@ class ReadBatcher {
   ReadBatcher& operator=(const ReadBatcher&) = delete;
 
   // Sends `c` (a read: it may be sent twice) and returns its reply; error replies are returned
-  // as replies. The calling thread either waits for the round trip in flight on its lane or
-  // carries the queued commands itself (leader/follower), never holding the lane's mutex during
-  // I/O. A batch whose connection, opened earlier, turns out closed (kUnavailable) is sent once
-  // more on a new one: after a server restart old connections fail although the server is back.
+  // as replies. A caller finding its lane idle leads: it sends everything queued (its own command
+  // first among them) in one round trip, never holding the lane's mutex during I/O, hands out the
+  // replies, and passes the lead to the oldest caller that queued meanwhile. Other callers sleep
+  // until their reply or their turn to lead. A batch whose connection, opened earlier, turns out
+  // closed (kUnavailable) is sent once more on a new one: after a server restart old connections
+  // fail although the server is back.
   Result<ReplyPtr> call(const Command& c);
 
  private:
   struct Request {
     const Command* command;
     std::optional<Result<ReplyPtr>> result;  // GUARDED_BY(the lane's mu)
+    bool lead = false;                       // GUARDED_BY(the lane's mu): this caller's turn
+    std::condition_variable wake;            // one per caller: no thundering herd
   };
   struct Lane {
     std::mutex mu;
-    std::condition_variable done;
     std::vector<Request*> queue;       // GUARDED_BY(mu)
     bool busy = false;                 // GUARDED_BY(mu): a leader is doing I/O
     std::unique_ptr<Connection> conn;  // GUARDED_BY(mu); taken by the leader during I/O
