@@ -302,6 +302,46 @@ TEST_F(RedisStoreTest, PoolWaitsThenTimesOut) {
   EXPECT_EQ(other.load(), 0);
 }
 
+// Auto-pipelined finds from many threads share one connection: each caller must get its own
+// reply, never a neighbour's.
+TEST_F(RedisStoreTest, ConcurrentFindsEachGetTheirOwnSession) {
+  RedisOptions o = options_;
+  o.pool.pipelined_reads = 1;
+  auto opened = open_redis_store(o);
+  ASSERT_TRUE(opened.ok());
+  auto& repo = *opened;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 64; ++i) {
+    Session s = repo->create();
+    ASSERT_TRUE(s.set_int("owner", i).ok());
+    ASSERT_TRUE(repo->save(s).ok());
+    ids.push_back(s.id()->str());
+  }
+  std::atomic<int> wrong{0}, failed{0}, found{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        const int k = (t * 7 + i * 13) % 64;
+        auto r = (i % 3 == 0) ? repo->find(SessionId::generate().str()) : repo->find(ids[k]);
+        if (!r) {
+          ++failed;
+        } else if (i % 3 == 0) {
+          if (r->has_value()) ++wrong;  // an unknown id found something
+        } else if (!r->has_value() || (*r)->get_int("owner") != k) {
+          ++wrong;
+        } else {
+          ++found;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(found.load(), 16 * 200);
+}
+
 // The ACL user of scripts/services.d/redis.sh may only touch keys under its prefix.
 TEST(RedisAclTest, UserLimitedToThePrefixWorksAndIsRefusedOutsideIt) {
   const char* url = std::getenv("SESSIONPP_TEST_REDIS_ACL_URL");
