@@ -212,6 +212,8 @@ class MysqlConnection final : public Connection {
       case 1370:
         return make_error(Errc::kReadOnly,
                           where + "user '" + o_.url.user + "' lacks the grants to write: " + msg);
+      case 1062:  // duplicate key
+        return make_error(Errc::kConflict, where + "already exists: " + msg);
       case 1406:
       case 1366:
       case 1292:

@@ -216,6 +216,7 @@ class PgConnection final : public Connection {
                         where + "user '" + o_.url.user + "' lacks a privilege: " + msg);
     }
     if (code.starts_with("22")) return make_error(Errc::kInvalidArgument, where + msg);
+    if (code == "23505") return make_error(Errc::kConflict, where + "already exists: " + msg);
     return make_error(Errc::kInternal, where + msg + (code.empty() ? "" : " [" + code + "]"));
   }
 

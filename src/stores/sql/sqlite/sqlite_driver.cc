@@ -164,6 +164,11 @@ class SqliteConnection final : public Connection {
       case SQLITE_CORRUPT:
       case SQLITE_NOTADB:
         return make_error(Errc::kCorrupt, where + msg);
+      case SQLITE_CONSTRAINT:
+        if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+          return make_error(Errc::kConflict, where + "already exists: " + msg);
+        }
+        return make_error(Errc::kInternal, where + msg + " [" + std::to_string(ext) + "]");
       case SQLITE_TOOBIG:
       case SQLITE_MISMATCH:
         return make_error(Errc::kInvalidArgument, where + msg);
