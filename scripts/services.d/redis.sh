@@ -70,7 +70,7 @@ case "${1:-status}" in
     echo "redis: stopped"
     ;;
   status)
-    if answers; then echo "redis: running on 127.0.0.1:$port (pid $(running_pid || echo '?'))"; else echo "redis: stopped"; fi
+    if answers; then echo "redis: running on 127.0.0.1:$port (pid $(running_pid || echo '?'))"; else echo "redis: stopped"; exit 1; fi
     ;;
   env)
     echo "export SESSIONPP_TEST_REDIS_URL=redis://:$password@127.0.0.1:$port/3"
