@@ -53,8 +53,9 @@ Error io_error(const redisContext& ctx, int saved_errno, const Endpoint& ep,
     return make_error(Errc::kUnavailable, where + " closed the connection during " + step);
   }
   if (ctx.err == REDIS_ERR_PROTOCOL) {
-    return make_error(Errc::kInternal, "protocol error from " + where + " during " + step + ": " +
-                                           clean(ctx.errstr));
+    return make_error(Errc::kUnavailable,
+                      where + " does not speak the Redis protocol (during " + step +
+                          "; is that address a Redis server?): " + clean(ctx.errstr));
   }
   if (ctx.err == REDIS_ERR_OOM) {
     return make_error(Errc::kInternal, "out of memory during " + step + " with " + where);
@@ -71,7 +72,7 @@ Error reply_error(std::string_view message, const Endpoint& ep, std::string_view
       starts_with(message, "ERR invalid username-password") || starts_with(message, "ERR AUTH") ||
       starts_with(message, "ERR Client sent AUTH")) {
     return make_error(Errc::kInvalidArgument, "authentication failed for " + ep.user_label() +
-                                                  " at " + where + ": " + text);
+                                                  " at " + ep.address() + ": " + text);
   }
   if (starts_with(message, "NOAUTH")) {
     return make_error(Errc::kInvalidArgument,
@@ -82,7 +83,8 @@ Error reply_error(std::string_view message, const Endpoint& ep, std::string_view
   if (starts_with(message, "ERR DB index is out of range") ||
       starts_with(message, "ERR invalid DB index") || starts_with(message, "ERR SELECT")) {
     return make_error(Errc::kInvalidArgument, "database " + std::to_string(ep.database) +
-                                                  " is out of range on " + where + ": " + text);
+                                                  " is out of range on " + ep.address() + ": " +
+                                                  text);
   }
   if (starts_with(message, "NOPERM")) {
     return make_error(Errc::kReadOnly, where + " denied " + step + " to " + ep.user_label() +

@@ -1,6 +1,11 @@
 // RedisOptions::from_uri and option validation: no server needed.
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include "sessionpp/redis_store.h"
 
@@ -104,6 +109,33 @@ TEST(RedisOptionsTest, UnreachableServerIsUnavailableAndNamesHostPort) {
   EXPECT_EQ(r.error().code, Errc::kUnavailable) << r.error().to_string();
   EXPECT_NE(r.error().message.find("127.0.0.1:1"), std::string::npos) << r.error().message;
   EXPECT_EQ(r.error().message.find("topsecret"), std::string::npos);
+}
+
+// A loopback socket that accepts connections (the kernel's backlog) but never answers.
+TEST(RedisOptionsTest, SilentServerTimesOutNamingTheTimeout) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 16), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int port = ntohs(addr.sin_port);
+
+  const auto start = std::chrono::steady_clock::now();
+  auto r = open_redis_store(RedisOptions{
+      .port = port, .password = "topsecret", .connect_timeout = std::chrono::milliseconds(200)});
+  const auto took = std::chrono::steady_clock::now() - start;
+  ::close(fd);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kTimeout) << r.error().to_string();
+  EXPECT_NE(r.error().message.find("200 ms"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("127.0.0.1:" + std::to_string(port)), std::string::npos);
+  EXPECT_EQ(r.error().message.find("topsecret"), std::string::npos);
+  EXPECT_LT(took, std::chrono::milliseconds(1500));
 }
 
 }  // namespace
