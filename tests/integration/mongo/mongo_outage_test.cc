@@ -34,6 +34,12 @@ int services(const std::string& verb) {
   return std::system(cmd.c_str());
 }
 
+// Drops the test's collections however the test ends.
+struct DropOnExit {
+  std::string collection;
+  ~DropOnExit() { drop_mongo_collection(collection); }
+};
+
 // Restarts the server however the test ends.
 struct RestartOnExit {
   ~RestartOnExit() { (void)services("start"); }
@@ -50,6 +56,7 @@ TEST(MongoOutageTest, ServerKilledMidRunIsTransientThenTheSameStoreServesAgain) 
     GTEST_SKIP() << "SESSIONPP_TEST_MONGO_URI is not the server scripts/services manages";
   }
   const std::string collection = fresh_namespace() + "outage";
+  DropOnExit drop{collection};
   std::unique_ptr<SessionRepository> repo;
   SESSIONPP_REQUIRE_STORE(open_mongo_store(mongo_test_options(collection)), repo);
 
@@ -102,9 +109,6 @@ TEST(MongoOutageTest, ServerKilledMidRunIsTransientThenTheSameStoreServesAgain) 
   auto listed = repo->find_by_principal("outage-user");
   ASSERT_TRUE(listed.ok()) << listed.error().to_string();
   EXPECT_EQ(listed->size(), 1u);
-
-  repo.reset();
-  drop_mongo_collection(collection);
 }
 
 // The server process is frozen (SIGSTOP) rather than gone: a call on an open connection waits
@@ -123,6 +127,7 @@ TEST(MongoOutageTest, HungServerTimesOutThenRecovers) {
   if (!(in >> pid) || pid <= 0) GTEST_SKIP() << "no pid file " << pidfile;
 
   const std::string collection = fresh_namespace() + "hang";
+  DropOnExit drop{collection};
   MongoOptions o = mongo_test_options(collection);
   o.socket_timeout = std::chrono::seconds(1);
   std::unique_ptr<SessionRepository> repo;
@@ -161,8 +166,6 @@ TEST(MongoOutageTest, HungServerTimesOutThenRecovers) {
   }
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_TRUE(back->has_value());
-  repo.reset();
-  drop_mongo_collection(collection);
 }
 
 }  // namespace
