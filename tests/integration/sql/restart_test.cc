@@ -38,8 +38,14 @@ class SqlRestart : public ::testing::TestWithParam<std::string> {
   }
 
   void SetUp() override {
-    port_ = postgres() ? 15499 : 13399;
-    dir_ = std::filesystem::temp_directory_path() / ("sessionpp-restart-" + GetParam());
+    // Each test its own port and folder: ctest runs them side by side.
+    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    int slot = 0;
+    if (test.find("ServerWide") != std::string::npos) slot = 1;
+    if (test.find("HotStandby") != std::string::npos) slot = 2;
+    port_ = (postgres() ? 15499 : 13399) - 10 * slot;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sessionpp-private-" + GetParam() + "-" + std::to_string(slot));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     chmod(dir_.c_str(), 0755);  // the server runs as its own unprivileged user
@@ -50,7 +56,6 @@ class SqlRestart : public ::testing::TestWithParam<std::string> {
       if (in_ci()) FAIL() << why;
       GTEST_SKIP() << why;
     }
-    started_ = true;
     url_ = (postgres() ? "postgresql" : "mysql") +
            std::string("://sessionpp:sessionpp-test@127.0.0.1:") + std::to_string(port_) +
            "/sessionpp";
@@ -61,7 +66,8 @@ class SqlRestart : public ::testing::TestWithParam<std::string> {
       (void)std::system(
           ("bash '" + (dir_ / "standby.sh").string() + "' stop >/dev/null 2>&1").c_str());
     }
-    if (started_) service("stop");
+    // Also after a failed start: a half-started server must not outlive the test.
+    if (!dir_.empty()) service("stop");
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -69,7 +75,6 @@ class SqlRestart : public ::testing::TestWithParam<std::string> {
   int port_ = 0;
   std::filesystem::path dir_;
   std::string url_;
-  bool started_ = false;
 };
 
 TEST_P(SqlRestart, UnavailableWhileDownThenTheSameStoreServesAgain) {
