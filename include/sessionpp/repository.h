@@ -64,6 +64,10 @@ struct SessionUpdate {
   // Set when principal, timeout or deadline changed: written as a whole.
   // Otherwise the stored values stay.
   const SessionData* metadata = nullptr;
+  // Always set: the session as the caller holds it (its principal, timeout and deadline as
+  // loaded or changed). Stores may use it to maintain their indexes in the same round trip; the
+  // stored record stays the authority for what `metadata` does not change.
+  const SessionData* session = nullptr;
   std::vector<std::pair<std::string_view, std::string_view>> set;  // name, value
   std::vector<std::string_view> removed;
 };

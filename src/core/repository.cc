@@ -68,6 +68,7 @@ Result<void> SessionRepository::save(Session& session) {
   SessionUpdate update;
   update.last_accessed = session.last_accessed();
   if (session.metadata_changed()) update.metadata = &session.data();
+  update.session = &session.data();
   for (const auto& name : session.changed_names()) {
     if (const std::string* v = session.attribute(name)) {
       update.set.emplace_back(name, *v);
