@@ -163,6 +163,40 @@ TEST_P(SqlPurgeUnderLoad, NoDeadlockReachesACallerAndNoLiveSessionIsLost) {
   EXPECT_EQ(listed, static_cast<std::size_t>(kThreads * kSessionsPerThread));
 }
 
+// While another node holds the purge lock, purge_expired returns 0 at once and deletes
+// nothing; once it is released, the expired sessions go.
+class SqlPurgeLock : public SqlPurgeUnderLoad {};
+
+TEST_P(SqlPurgeLock, OneNodeAtATime) {
+  for (int i = 0; i < 5; ++i) {
+    Session s = node_a_->create();
+    s.set_max_inactive(std::chrono::milliseconds(0));
+    ASSERT_TRUE(node_a_->save(s).ok());
+  }
+  sql::DriverOptions d;
+  d.url = *sql::parse_db_url(url());
+  d.name = "other-node";
+  auto driver = GetParam() == "Postgres" ? sql::make_postgres_driver(d) : sql::make_mysql_driver(d);
+  auto other = driver->connect();
+  ASSERT_TRUE(other.ok()) << other.error().to_string();
+  auto held = driver->lock(**other, "purge:" + ns_, /*wait=*/false);
+  ASSERT_TRUE(held.ok() && *held) << "could not take the purge lock";
+
+  const auto start = std::chrono::steady_clock::now();
+  auto blocked = node_b_->purge_expired(100);
+  ASSERT_TRUE(blocked.ok()) << blocked.error().to_string();
+  EXPECT_EQ(*blocked, 0u) << "purged while another node held the lock";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1)) << "it waited";
+
+  ASSERT_TRUE(driver->unlock(**other, "purge:" + ns_).ok());
+  auto purged = node_b_->purge_expired(100);
+  ASSERT_TRUE(purged.ok()) << purged.error().to_string();
+  EXPECT_EQ(*purged, 5u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sql, SqlPurgeLock, ::testing::Values("Postgres", "Mariadb"),
+                         [](const auto& p) { return p.param; });
+
 INSTANTIATE_TEST_SUITE_P(Sql, SqlPurgeUnderLoad, ::testing::Values("Postgres", "Mariadb", "Sqlite"),
                          [](const auto& p) { return p.param; });
 
