@@ -15,17 +15,3 @@ if(TARGET sessionpp_store_sql)
     SESSIONPP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 endif()
 
-# gtest_discover_tests splits a list in PROPERTIES (LABELS "a;b" keeps only "a"), so the full
-# label lists are set again from a file ctest includes after the discovered tests.
-if(TARGET sessionpp_store_sql)
-  set(_sessionpp_sql_labels "${CMAKE_CURRENT_BINARY_DIR}/sql_labels.cmake")
-  file(WRITE "${_sessionpp_sql_labels}" [=[
-foreach(_t IN LISTS sql_contract_tests_TESTS)
-  set_tests_properties("${_t}" PROPERTIES LABELS "contract;sql")
-endforeach()
-foreach(_t IN LISTS sql_integration_tests_TESTS)
-  set_tests_properties("${_t}" PROPERTIES LABELS "integration;sql")
-endforeach()
-]=])
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${_sessionpp_sql_labels}")
-endif()
