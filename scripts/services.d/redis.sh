@@ -35,8 +35,11 @@ pidfile $pidfile
 logfile $dir/redis.log
 dir $dir
 databases 16
+# Sessions survive a clean stop and start (the fleet tests restart the server): an append-only
+# file, flushed every second and at SHUTDOWN. No RDB snapshots.
 save ""
-appendonly no
+appendonly yes
+appendfsync everysec
 # The Redis store never needs these; tests check they are not required.
 notify-keyspace-events ""
 user default on >$password ~* &* +@all
@@ -60,7 +63,7 @@ case "${1:-status}" in
   stop)
     pid="$(running_pid || true)"
     if [ -z "$pid" ] && ! answers; then echo "redis: not running"; exit 0; fi
-    cli shutdown nosave >/dev/null 2>&1 || true
+    cli shutdown >/dev/null 2>&1 || true
     for _ in $(seq 1 100); do
       if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then break; fi
       if [ -z "$pid" ] && ! answers; then break; fi
