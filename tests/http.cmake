@@ -25,6 +25,9 @@ if(TARGET sessiond AND TARGET sessionctl)
     SESSIOND_BINARY="$<TARGET_FILE:sessiond>"
     SESSIONCTL_BINARY="$<TARGET_FILE:sessionctl>")
   add_dependencies(sessionpp_test_support sessiond sessionctl)
+  if(SESSIONPP_SANITIZE MATCHES "thread")
+    target_compile_options(sessionpp_test_support PRIVATE -Wno-tsan)  # Asio's fences
+  endif()
 
   sessionpp_test(NAME sessiond_integration_tests
     SOURCES integration/sessiond/login_test.cc
