@@ -37,6 +37,15 @@ if(TARGET sessiond AND TARGET sessionctl)
             integration/sessiond/sessionctl_test.cc
     LIBS sessionpp_test_support
     LABELS "integration;sessiond")
+  # Which stores this build has: --check-config opens those and refuses the others by name.
+  foreach(_store IN ITEMS redis mongo)
+    string(TOUPPER ${_store} _upper)
+    if(TARGET sessionpp_store_${_store})
+      target_compile_definitions(sessiond_integration_tests PRIVATE SESSIOND_TEST_HAVE_${_upper}=1)
+    else()
+      target_compile_definitions(sessiond_integration_tests PRIVATE SESSIOND_TEST_HAVE_${_upper}=0)
+    endif()
+  endforeach()
 endif()
 
 # gtest_discover_tests splits a list in PROPERTIES (LABELS "a;b" keeps only "a"), so the full
