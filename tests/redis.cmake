@@ -9,7 +9,7 @@ if(TARGET sessionpp_store_redis)
 
   sessionpp_test(NAME redis_integration_tests
     SOURCES integration/redis/redis_store_test.cc integration/redis/redis_options_test.cc
-            ${_redis_support}
+            integration/redis/cluster_slot_test.cc ${_redis_support}
     LIBS sessionpp_contract_suite sessionpp::store_redis PkgConfig::HIREDIS
     LABELS "integration;redis")
 
@@ -20,6 +20,20 @@ if(TARGET sessionpp_store_redis)
     LABELS "integration;redis")
   target_compile_definitions(redis_restart_tests
     PRIVATE SESSIONPP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  # Issue 10: the contract suite on Redis Cluster and on Sentinel (scripts/services start
+  # redis-cluster redis-sentinel), and failovers that kill a server of those setups (RUN_SERIAL).
+  sessionpp_test(NAME redis_cluster_contract_tests
+    SOURCES contract/redis_cluster_contract_test.cc ${_redis_support}
+    LIBS sessionpp_contract_suite sessionpp::store_redis PkgConfig::HIREDIS
+    LABELS "contract;redis;redis-cluster")
+  sessionpp_test(NAME redis_failover_tests
+    SOURCES integration/redis/cluster_failover_test.cc ${_redis_support}
+    LIBS sessionpp_contract_suite sessionpp::store_redis PkgConfig::HIREDIS
+    LABELS "integration;redis;redis-cluster"
+    RUN_SERIAL)
+  target_compile_definitions(redis_failover_tests
+    PRIVATE SESSIONPP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
   # gtest_discover_tests lists the discovered names in <target>_TESTS; this file, read by ctest
   # after the discovery includes, marks the restart tests RUN_SERIAL. It also sets the labels
   # again: sessionpp_test() passes "a;b" through PROPERTIES, where the list splits and only the

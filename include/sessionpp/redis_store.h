@@ -6,11 +6,24 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sessionpp/repository.h"
 #include "sessionpp/result.h"
 
 namespace sessionpp {
+
+// How the store finds its server(s). See docs/stores/redis.md.
+enum class RedisMode {
+  // One server at host:port.
+  kStandalone,
+  // A Redis Cluster: the store learns the slot map from `cluster_nodes`, routes every command to
+  // the primary of its key's slot and follows MOVED/ASK redirections and topology changes.
+  kCluster,
+  // A primary watched by Sentinels: the store asks `sentinels` for the primary of `master_name`
+  // and asks again after a failover (connection failures, READONLY replies).
+  kSentinel,
+};
 
 // Settings of the Redis store. An aggregate: `RedisOptions{.host = "10.0.0.5", .pool = {.size =
 // 16}}`. Passwords are never logged and never appear in an error message.
@@ -20,6 +33,20 @@ struct RedisOptions {
   std::string host = "127.0.0.1";
   // TCP port, 1 to 65535. Default: 6379.
   int port = 6379;
+  // Standalone, cluster or sentinel. In cluster and sentinel mode host and port are ignored.
+  // Default: kStandalone.
+  RedisMode mode = RedisMode::kStandalone;
+  // Cluster mode: seed nodes, "host:port" ("[v6]:port"), at least one; the rest of the cluster
+  // is learned from them (CLUSTER SLOTS). Default: empty.
+  std::vector<std::string> cluster_nodes;
+  // Sentinel mode: the Sentinels, "host:port", at least one. Default: empty.
+  std::vector<std::string> sentinels;
+  // Sentinel mode: the name the Sentinels monitor the primary under. Default: empty.
+  std::string master_name;
+  // Sentinel mode: ACL user and password for the Sentinels themselves (the data nodes use
+  // username/password). Empty: no AUTH to the Sentinels. Default: empty.
+  std::string sentinel_username;
+  std::string sentinel_password;
   // ACL user name (Redis 6+). Empty: the default user, `AUTH <password>`. Default: empty.
   std::string username;
   // Password sent with AUTH on every new connection. Empty: no AUTH. Default: empty.
@@ -58,9 +85,13 @@ struct RedisOptions {
   // threads at once. Null: standard error. Default: null.
   std::function<void(std::string_view)> log;
 
-  // Parses `redis://[[user]:password@]host[:port][/database][?option=value&...]`. User and
-  // password are percent-decoded; an IPv6 host goes in brackets. Options: key_prefix,
-  // connect_timeout_ms, command_timeout_ms, pool_size, pool_wait_timeout_ms, pipelined_reads.
+  // Parses `redis://[[user]:password@]host[:port][/database][?option=value&...]`,
+  // `redis+cluster://[[user]:password@]host:port[,host:port...][?option=value&...]` (the seeds;
+  // database 0 only) and
+  // `redis+sentinel://[[user]:password@]host:port[,host:port...]/master_name[/database][?...]`
+  // (the Sentinels; sentinel_username and sentinel_password as options). User and password are
+  // percent-decoded; an IPv6 host goes in brackets. Options: key_prefix, connect_timeout_ms,
+  // command_timeout_ms, pool_size, pool_wait_timeout_ms, pipelined_reads.
   // Unset parts keep their defaults. `rediss://` (TLS) is refused: not supported yet.
   // Errors: kInvalidArgument naming the part at fault (never echoing the password).
   [[nodiscard]] static Result<RedisOptions> from_uri(std::string_view uri);

@@ -43,7 +43,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& ep) {
   } else if (!ep.password.empty()) {
     handshake.push_back({{"AUTH", ep.password}, {}});
   }
-  handshake.push_back({{"SELECT", std::to_string(ep.database)}, {}});
+  if (!ep.sentinel) handshake.push_back({{"SELECT", std::to_string(ep.database)}, {}});
   auto replies = conn->pipeline(handshake);
   if (!replies) {
     // pipeline() named the command by its first word; say it was the handshake instead.

@@ -14,6 +14,8 @@ struct Endpoint {
   int database = 0;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds command_timeout{1000};
+  // A Sentinel, not a data node: no SELECT in the handshake.
+  bool sentinel = false;
 
   // "host:port" ("[::1]:port" for IPv6), the name errors use.
   std::string address() const;

@@ -48,14 +48,23 @@ std::optional<T> number(std::string_view s) {
 
 Result<RedisOptions> RedisOptions::from_uri(std::string_view uri) {
   RedisOptions o;
-  constexpr std::string_view kScheme = "redis://";
   if (uri.substr(0, 9) == "rediss://") {
     return bad("Redis URI: rediss:// (TLS) is not supported yet; use redis://");
   }
-  if (uri.substr(0, kScheme.size()) != kScheme) {
-    return bad("Redis URI must start with redis://");
+  std::string_view rest;
+  for (const auto& [scheme, mode] :
+       {std::pair<std::string_view, RedisMode>{"redis://", RedisMode::kStandalone},
+        {"redis+cluster://", RedisMode::kCluster},
+        {"redis+sentinel://", RedisMode::kSentinel}}) {
+    if (uri.substr(0, scheme.size()) == scheme) {
+      o.mode = mode;
+      rest = uri.substr(scheme.size());
+      break;
+    }
   }
-  std::string_view rest = uri.substr(kScheme.size());
+  if (rest.data() == nullptr) {
+    return bad("Redis URI must start with redis://, redis+cluster:// or redis+sentinel://");
+  }
   std::string_view query;
   if (const auto q = rest.find('?'); q != std::string_view::npos) {
     query = rest.substr(q + 1);
@@ -80,28 +89,36 @@ Result<RedisOptions> RedisOptions::from_uri(std::string_view uri) {
       o.password = std::move(*pass);
     }
   }
-  std::string_view port_text;
   if (rest.empty()) return bad("Redis URI: the host is empty");
-  if (rest.front() == '[') {
-    const auto close = rest.find(']');
-    if (close == std::string_view::npos) return bad("Redis URI: unclosed '[' in the host");
-    o.host = std::string(rest.substr(1, close - 1));
-    const std::string_view after = rest.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return bad("Redis URI: expected ':port' after ']'");
-      port_text = after.substr(1);
+  if (o.mode == RedisMode::kStandalone) {
+    if (rest.find(',') != std::string_view::npos) {
+      return bad("Redis URI: several hosts need redis+cluster:// or redis+sentinel://");
     }
-  } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-    o.host = std::string(rest.substr(0, colon));
-    port_text = rest.substr(colon + 1);
+    auto a = redis::parse_address(rest, 6379);
+    if (!a) return bad("Redis URI: " + a.error().message);
+    o.host = std::move(a->first);
+    o.port = a->second;
   } else {
-    o.host = std::string(rest);
+    std::vector<std::string>& list = o.mode == RedisMode::kCluster ? o.cluster_nodes : o.sentinels;
+    const int default_port = o.mode == RedisMode::kCluster ? 6379 : 26379;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const std::string_view one = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      auto a = redis::parse_address(one, default_port);
+      if (!a) return bad("Redis URI: " + a.error().message);
+      const bool v6 = a->first.find(':') != std::string::npos;
+      list.push_back((v6 ? "[" + a->first + "]" : a->first) + ":" + std::to_string(a->second));
+    }
   }
-  if (o.host.empty()) return bad("Redis URI: the host is empty");
-  if (!port_text.empty()) {
-    const auto port = number<int>(port_text);
-    if (!port) return bad("Redis URI: port '" + std::string(port_text) + "' is not a number");
-    o.port = *port;
+  if (o.mode == RedisMode::kSentinel) {
+    const auto slash = path.find('/');
+    auto name = decode(path.substr(0, slash));
+    if (!name || name->empty()) {
+      return bad("Redis URI: redis+sentinel:// needs the master name as its path");
+    }
+    o.master_name = std::move(*name);
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
   }
   if (!path.empty()) {
     const auto db = number<int>(path);
@@ -136,6 +153,10 @@ Result<RedisOptions> RedisOptions::from_uri(std::string_view uri) {
       const auto n = number<std::size_t>(*value);
       if (!n) return bad("Redis URI: option pool_size must be a number");
       o.pool.size = *n;
+    } else if (key == "sentinel_password" && o.mode == RedisMode::kSentinel) {
+      o.sentinel_password = *value;
+    } else if (key == "sentinel_username" && o.mode == RedisMode::kSentinel) {
+      o.sentinel_username = *value;
     } else if (key == "pipelined_reads") {
       const auto n = number<std::size_t>(*value);
       if (!n) return bad("Redis URI: option pipelined_reads must be a number");
@@ -151,10 +172,68 @@ Result<RedisOptions> RedisOptions::from_uri(std::string_view uri) {
 
 namespace redis {
 
+Result<std::pair<std::string, int>> parse_address(std::string_view text, int default_port) {
+  std::string host;
+  std::string_view port_text;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return bad("unclosed '[' in '" + std::string(text) + "'");
+    host = std::string(text.substr(1, close - 1));
+    const std::string_view after = text.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':')
+        return bad("expected ':port' after ']' in '" + std::string(text) + "'");
+      port_text = after.substr(1);
+    }
+  } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
+    host = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+  } else {
+    host = std::string(text);
+  }
+  if (host.empty()) return bad("the host is empty in '" + std::string(text) + "'");
+  int port = default_port;
+  if (!port_text.empty()) {
+    const auto p = number<int>(port_text);
+    if (!p) return bad("port '" + std::string(port_text) + "' is not a number");
+    port = *p;
+  }
+  if (port < 1 || port > 65535) {
+    return bad("port " + std::to_string(port) + " is not between 1 and 65535");
+  }
+  return std::pair<std::string, int>(std::move(host), port);
+}
+
 Result<void> validate(const RedisOptions& o) {
-  if (o.host.empty()) return bad("RedisOptions.host is empty");
-  if (o.port < 1 || o.port > 65535) {
-    return bad("RedisOptions.port " + std::to_string(o.port) + " is not between 1 and 65535");
+  switch (o.mode) {
+    case RedisMode::kStandalone:
+      if (o.host.empty()) return bad("RedisOptions.host is empty");
+      if (o.port < 1 || o.port > 65535) {
+        return bad("RedisOptions.port " + std::to_string(o.port) + " is not between 1 and 65535");
+      }
+      break;
+    case RedisMode::kCluster:
+      if (o.cluster_nodes.empty()) return bad("RedisOptions.cluster_nodes is empty (cluster mode)");
+      for (const auto& n : o.cluster_nodes) {
+        if (auto a = parse_address(n, 6379); !a) {
+          return bad("RedisOptions.cluster_nodes: " + a.error().message);
+        }
+      }
+      if (o.database != 0) {
+        return bad("RedisOptions.database must be 0 in cluster mode (Redis Cluster has one)");
+      }
+      break;
+    case RedisMode::kSentinel:
+      if (o.sentinels.empty()) return bad("RedisOptions.sentinels is empty (sentinel mode)");
+      for (const auto& n : o.sentinels) {
+        if (auto a = parse_address(n, 26379); !a) {
+          return bad("RedisOptions.sentinels: " + a.error().message);
+        }
+      }
+      if (o.master_name.empty()) return bad("RedisOptions.master_name is empty (sentinel mode)");
+      break;
+    default:
+      return bad("RedisOptions.mode is not standalone, cluster or sentinel");
   }
   if (o.database < 0) {
     return bad("RedisOptions.database " + std::to_string(o.database) + " is negative");

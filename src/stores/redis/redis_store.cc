@@ -15,6 +15,7 @@
 #include "stores/redis/keyspace_events.h"
 #include "stores/redis/read_batcher.h"
 #include "stores/redis/redis_options.h"
+#include "stores/redis/router.h"
 #include "stores/redis/scripts.h"
 #include "stores/redis/session_codec.h"
 
@@ -65,20 +66,11 @@ Error gone(std::string_view handle) {
   return make_error(Errc::kGone, "session " + short_handle(handle) + " no longer exists");
 }
 
-// Whether a batch may be sent again on a fresh connection when a reused one turned out closed
-// (after a server restart, old connections fail although the server never saw the commands and
-// the new server is up). Every batch may, except taking a session for an id change: a second take
-// of a session the first one did delete would report kGone.
-enum class Retry { kNo, kOnStaleConnection };
-
 class RedisStore final : public SessionRepository {
  public:
-  RedisStore(const RedisOptions& o, std::unique_ptr<ConnectionPool> pool, Scripts scripts, Log log)
+  RedisStore(const RedisOptions& o, std::unique_ptr<Router> router, Scripts scripts, Log log)
       : SessionRepository(o.policy),
-        pool_(std::move(pool)),
-        reads_(o.pool.pipelined_reads > 0
-                   ? std::make_unique<ReadBatcher>(pool_->endpoint(), o.pool.pipelined_reads)
-                   : nullptr),
+        router_(std::move(router)),
         scripts_(std::move(scripts)),
         keys_(o.key_prefix),
         expiries_key_(keys_.expiries()),
@@ -91,7 +83,7 @@ class RedisStore final : public SessionRepository {
   // across all nodes.
   void listen_for_expiries() {
     listener_ = std::make_unique<ExpiryListener>(
-        pool_->endpoint(), keys_.prefix(),
+        router_->endpoint(), keys_.prefix(),
         [this](std::string_view handle) {
           auto r =
               run({{{"ZREM", expiries_key_, std::string(handle)}, {}}}, Retry::kOnStaleConnection);
@@ -103,11 +95,8 @@ class RedisStore final : public SessionRepository {
  protected:
   Result<std::optional<SessionData>> do_load(std::string_view handle, Timestamp now) override {
     Command get{{"HGETALL", keys_.session(handle)}, {}};
-    auto r = reads_ ? reads_->call(get) : first(run({std::move(get)}, Retry::kOnStaleConnection));
-    if (!r) {
-      if (reads_) pool_->drop_idle();  // the pooled connections most likely broke too
-      return std::move(r).error();
-    }
+    auto r = router_->read(get);
+    if (!r) return std::move(r).error();
     const redisReply& rep = **r;
     if (auto ok = check(rep, "HGETALL"); !ok) {
       if (ok.error().code != Errc::kCorrupt) return std::move(ok).error();
@@ -410,7 +399,7 @@ class RedisStore final : public SessionRepository {
   // connection behind busy requests, and rides along with finds in flight.
   Result<void> do_ping() override {
     Command ping{{"PING"}, {}};
-    auto r = reads_ ? reads_->call(ping) : first(run({std::move(ping)}, Retry::kOnStaleConnection));
+    auto r = router_->read(ping);
     if (!r) return std::move(r).error();
     return check(**r, "PING");
   }
@@ -443,7 +432,7 @@ class RedisStore final : public SessionRepository {
 
   Result<void> check(const redisReply& reply, std::string_view during) const {
     if (reply.type != REDIS_REPLY_ERROR) return {};
-    return reply_error(std::string_view(reply.str, reply.len), pool_->endpoint(), during);
+    return reply_error(std::string_view(reply.str, reply.len), router_->endpoint(), during);
   }
 
   Result<void> check_all(const std::vector<ReplyPtr>& replies, std::string_view during) const {
@@ -453,36 +442,11 @@ class RedisStore final : public SessionRepository {
     return {};
   }
 
-  // Sends `batch` in one round trip on a pooled connection. A connection failure drops that
-  // connection and the idle ones (they most likely failed with it).
   Result<std::vector<ReplyPtr>> run(std::vector<Command> batch, Retry retry) {
-    for (int attempt = 0;; ++attempt) {
-      bool reused = false;
-      Result<std::vector<ReplyPtr>> replies = make_error(Errc::kInternal, "not run");
-      {
-        auto lease = pool_->acquire();
-        if (!lease) return std::move(lease).error();
-        reused = lease->reused();
-        replies = (*lease)->pipeline(batch);
-      }
-      if (replies) return replies;
-      pool_->drop_idle();
-      // Only a connection the server closed (kUnavailable), not a timeout: a retry must not
-      // stretch a call past its timeout.
-      if (retry == Retry::kNo || !reused || attempt > 0 ||
-          replies.error().code != Errc::kUnavailable) {
-        return replies;
-      }
-    }
+    return router_->run(std::move(batch), retry);
   }
 
-  static Result<ReplyPtr> first(Result<std::vector<ReplyPtr>> r) {
-    if (!r) return std::move(r).error();
-    return std::move((*r)[0]);
-  }
-
-  std::unique_ptr<ConnectionPool> pool_;
-  std::unique_ptr<ReadBatcher> reads_;  // null: finds use the pool
+  std::unique_ptr<Router> router_;
   const Scripts scripts_;
   const Keys keys_;
   const std::string expiries_key_;
@@ -503,19 +467,12 @@ Result<std::unique_ptr<SessionRepository>> open_redis_store(const RedisOptions& 
       std::fprintf(stderr, "sessionpp redis: %.*s\n", static_cast<int>(line.size()), line.data());
     };
   }
-  Endpoint ep{.host = options.host,
-              .port = options.port,
-              .username = options.username,
-              .password = options.password,
-              .database = options.database,
-              .connect_timeout = options.connect_timeout,
-              .command_timeout = options.command_timeout};
-  auto pool =
-      std::make_unique<ConnectionPool>(std::move(ep), options.pool.size, options.pool.wait_timeout);
+  auto router = Router::open(options);
+  if (!router) return std::move(router).error();
   Scripts scripts;
   bool expired_events = false;
   {
-    auto lease = pool->acquire();
+    auto lease = (*router)->acquire();
     if (!lease) return std::move(lease).error();
     std::vector<Command> load;
     for (ScriptRef* s : scripts.all())
@@ -527,10 +484,14 @@ Result<std::unique_ptr<SessionRepository>> open_redis_store(const RedisOptions& 
       if (auto ok = (*lease)->check(*(*r)[i], "SCRIPT LOAD"); !ok) return std::move(ok).error();
       refs[i]->sha.assign(reply_str((*r)[i].get()));
     }
-    if (options.keyspace_events) expired_events = check_keyspace_events(**lease, log);
+    // Keyspace notifications are node-local, and the listener follows one server: standalone
+    // only. Elsewhere purge_expired() reports sessions Redis expired.
+    if (options.keyspace_events && options.mode == RedisMode::kStandalone) {
+      expired_events = check_keyspace_events(**lease, log);
+    }
   }
   auto store =
-      std::make_unique<RedisStore>(options, std::move(pool), std::move(scripts), std::move(log));
+      std::make_unique<RedisStore>(options, std::move(*router), std::move(scripts), std::move(log));
   if (expired_events) store->listen_for_expiries();
   return std::unique_ptr<SessionRepository>(std::move(store));
 }

@@ -1,0 +1,254 @@
+// Failover of a Redis Cluster primary and of the Sentinel-watched primary, under load. Kills a
+// server of the shared test setups (SIGKILL via its pid file), so ctest runs these RUN_SERIAL;
+// each test restores the topology through its services script (the killed node rejoins as a
+// replica) before it ends.
+//
+// Checks: with the same store object (no reopen), requests succeed again within 10 s, and every
+// session saved at least one second before the kill is still readable. Prints the recovery time
+// and the number of sessions lost.
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "contract/contract_suite.h"
+#include "integration/redis/redis_test_support.h"
+#include "sessionpp/redis_store.h"
+#include "stores/redis/cluster_slot.h"
+
+namespace sessionpp::testing {
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(StoreContractTest);
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+int service(const std::string& name, const char* verb) {
+  const std::string cmd = std::string("bash '") + SESSIONPP_SOURCE_DIR + "/scripts/services.d/" +
+                          name + ".sh' " + verb + " >/dev/null";
+  return std::system(cmd.c_str());
+}
+
+int read_pid(const std::string& file) {
+  std::ifstream in(file);
+  int pid = 0;
+  in >> pid;
+  return pid;
+}
+
+struct Saved {
+  std::string id;
+  Clock::time_point at;
+};
+
+struct Outcome {
+  double recovery_s = 0;      // kill -> the last failed request (0: none failed)
+  std::size_t checked = 0;    // sessions saved >= 1 s before the kill
+  std::size_t lost = 0;       // of those, not readable after the failover
+  std::size_t lost_late = 0;  // saved (acknowledged) within the last second before the kill, lost
+  std::size_t failures = 0;   // failed requests during the run
+};
+
+// Runs 3 threads saving new sessions and finding saved ones, calls `kill` after 1.5 s, keeps the
+// load on until no request failed for 2 s (at most 25 s), then reads back every session saved.
+Outcome failover_under_load(SessionRepository& repo, const std::function<void()>& kill) {
+  std::mutex mu;
+  std::vector<Saved> saved;
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> last_failure_ns{0};
+  std::atomic<std::size_t> failures{0};
+  const auto t0 = Clock::now();
+  auto since = [&](Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t - t0).count();
+  };
+  std::vector<std::thread> load;
+  for (int t = 0; t < 3; ++t) {
+    load.emplace_back([&, t] {
+      std::size_t n = 0;
+      while (!stop) {
+        Session s = repo.create();
+        (void)s.set_attribute("n", std::to_string(t) + ":" + std::to_string(n++));
+        auto r = repo.save(s);
+        if (r) {
+          std::lock_guard lock(mu);
+          saved.push_back({s.id()->str(), Clock::now()});
+        } else {
+          ++failures;
+          last_failure_ns = since(Clock::now());
+        }
+        std::string probe;
+        {
+          std::lock_guard lock(mu);
+          if (!saved.empty()) probe = saved[n * 7919 % saved.size()].id;
+        }
+        if (!probe.empty()) {
+          auto f = repo.find(probe);
+          if (!f) {
+            ++failures;
+            last_failure_ns = since(Clock::now());
+          }
+        }
+        std::this_thread::sleep_for(milliseconds(2));
+      }
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(1500));
+  const auto killed_at = Clock::now();
+  kill();
+  const std::int64_t kill_ns = since(killed_at);
+  while (true) {
+    std::this_thread::sleep_for(milliseconds(50));
+    const auto now = Clock::now();
+    const std::int64_t last = std::max<std::int64_t>(last_failure_ns, kill_ns);
+    if (since(now) - last >= 2'000'000'000 && now - killed_at >= std::chrono::seconds(2)) break;
+    if (now - killed_at >= std::chrono::seconds(25)) break;
+  }
+  stop = true;
+  for (auto& th : load) th.join();
+
+  Outcome out;
+  out.failures = failures;
+  if (last_failure_ns > kill_ns)
+    out.recovery_s = static_cast<double>(last_failure_ns - kill_ns) / 1e9;
+  std::vector<Saved> all;
+  {
+    std::lock_guard lock(mu);
+    all = saved;
+  }
+  for (const auto& s : all) {
+    if (s.at > killed_at) continue;
+    const bool early = s.at <= killed_at - std::chrono::seconds(1);
+    if (early) ++out.checked;
+    auto f = repo.find(s.id);
+    if (!f || !f->has_value()) {
+      if (early) {
+        ++out.lost;
+      } else {
+        ++out.lost_late;
+      }
+    }
+  }
+  return out;
+}
+
+void expect_serves_again(SessionRepository& repo) {
+  Result<void> last = make_error(Errc::kInternal, "not tried");
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < deadline) {
+    Session s = repo.create();
+    (void)s.set_attribute("k", "after");
+    last = repo.save(s);
+    if (last) {
+      auto f = repo.find(s.id()->str());
+      ASSERT_TRUE(f.ok() && f->has_value());
+      return;
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  ADD_FAILURE() << "the store did not serve again after the topology was restored: "
+                << last.error().to_string();
+}
+
+void report(const char* what, const Outcome& o) {
+  std::printf(
+      "[failover] %s: recovery %.2f s, %zu failed requests, %zu of %zu sessions saved >= 1 s "
+      "before the kill lost, %zu lost of those saved within the last second\n",
+      what, o.recovery_s, o.failures, o.lost, o.checked, o.lost_late);
+  std::fflush(stdout);
+}
+
+TEST(RedisClusterFailoverTest, PrimaryKilledUnderLoadReplicaTakesOverSameStoreServes) {
+  const std::string prefix = "cf" + fresh_namespace();
+  RedisOptions o = redis_cluster_test_options(prefix);
+  o.connect_timeout = milliseconds(500);
+  o.command_timeout = milliseconds(500);
+  o.pool.wait_timeout = milliseconds(500);
+  std::unique_ptr<SessionRepository> repo;
+  SESSIONPP_REQUIRE_STORE(open_redis_store(o), repo);
+
+  // The primary of the expiry index's slot: every save touches it.
+  const int slot = redis::key_slot(prefix + "expiries");
+  int port = 0;
+  for (const auto& n : o.cluster_nodes) {
+    const auto colon = n.rfind(':');
+    auto raw = redis_raw_at(o, n.substr(0, colon), std::atoi(n.c_str() + colon + 1));
+    if (!raw) continue;
+    auto slots = redis_cmd(*raw, {"CLUSTER", "SLOTS"});
+    for (std::size_t i = 0; i < redis::reply_size(slots.get()); ++i) {
+      const redisReply* r = redis::reply_at(slots.get(), i);
+      if (redis::reply_int(redis::reply_at(r, 0)).value_or(-1) <= slot &&
+          slot <= redis::reply_int(redis::reply_at(r, 1)).value_or(-1)) {
+        port = static_cast<int>(
+            redis::reply_int(redis::reply_at(redis::reply_at(r, 2), 1)).value_or(0));
+      }
+    }
+    break;
+  }
+  ASSERT_GT(port, 0) << "no primary found for slot " << slot;
+  const std::string pidfile = redis_services_dir(SESSIONPP_SOURCE_DIR) + "/redis-cluster/" +
+                              std::to_string(port) + "/redis.pid";
+  const int pid = read_pid(pidfile);
+  ASSERT_GT(pid, 1) << pidfile;
+
+  const Outcome out = failover_under_load(*repo, [&] {
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+      std::this_thread::sleep_for(milliseconds(20));
+  });
+  report("cluster", out);
+  std::printf("[failover] cluster: killed the primary 127.0.0.1:%d (slot %d)\n", port, slot);
+  EXPECT_LT(out.recovery_s, 10.0);
+  EXPECT_GT(out.checked, 0u);
+  EXPECT_EQ(out.lost, 0u);
+
+  ASSERT_EQ(service("redis-cluster", "start"), 0) << "could not restore the test cluster";
+  expect_serves_again(*repo);
+  repo.reset();
+  redis_cluster_delete_prefix(o, prefix);
+}
+
+TEST(RedisSentinelFailoverTest, PrimaryKilledUnderLoadSentinelsPromoteSameStoreServes) {
+  const std::string prefix = "sf" + fresh_namespace();
+  RedisOptions o = redis_sentinel_test_options(prefix);
+  o.connect_timeout = milliseconds(500);
+  o.command_timeout = milliseconds(500);
+  o.pool.wait_timeout = milliseconds(500);
+  std::unique_ptr<SessionRepository> repo;
+  SESSIONPP_REQUIRE_STORE(open_redis_store(o), repo);
+  const auto [host, port] = redis_sentinel_primary(o);
+  ASSERT_GT(port, 0);
+  const std::string pidfile = redis_services_dir(SESSIONPP_SOURCE_DIR) + "/redis-sentinel/" +
+                              std::to_string(port) + "/redis.pid";
+  const int pid = read_pid(pidfile);
+  ASSERT_GT(pid, 1) << pidfile;
+
+  const Outcome out = failover_under_load(*repo, [&] {
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+      std::this_thread::sleep_for(milliseconds(20));
+  });
+  report("sentinel", out);
+  std::printf("[failover] sentinel: killed the primary %s:%d, now %s:%d\n", host.c_str(), port,
+              redis_sentinel_primary(o).first.c_str(), redis_sentinel_primary(o).second);
+  EXPECT_LT(out.recovery_s, 10.0);
+  EXPECT_GT(out.checked, 0u);
+  EXPECT_EQ(out.lost, 0u);
+
+  ASSERT_EQ(service("redis-sentinel", "start"), 0) << "could not restore the Sentinel setup";
+  expect_serves_again(*repo);
+  repo.reset();
+  redis_sentinel_delete_prefix(o, prefix);
+}
+
+}  // namespace
+}  // namespace sessionpp::testing
