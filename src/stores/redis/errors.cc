@@ -106,7 +106,10 @@ Error reply_error(std::string_view message, const Endpoint& ep, std::string_view
   if (starts_with(message, "MOVED") || starts_with(message, "ASK ")) {
     return make_error(
         Errc::kInvalidArgument,
-        where + " is a Redis Cluster node; cluster mode is not supported yet: " + text);
+        where +
+            " is a Redis Cluster node that redirected the command (use cluster mode, or the "
+            "cluster is resharding): " +
+            text);
   }
   if (starts_with(message, "WRONGTYPE")) {
     return make_error(Errc::kCorrupt, step + " hit a key of another type on " + where +

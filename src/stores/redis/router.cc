@@ -237,7 +237,13 @@ Result<std::vector<ReplyPtr>> Router::run_sentinel(std::vector<Command>& batch, 
 }
 
 Result<bool> Router::discover_primary(Node* stale, bool force) {
-  std::lock_guard lock(topology_mu_);
+  // A caller finding a discovery under way does not queue behind it (it may wait for
+  // unreachable Sentinels): its call failed anyway, and the next one uses the result.
+  std::unique_lock lock(topology_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    if (!force) return false;
+    lock.lock();
+  }
   Node* current = primary_.load();
   if (stale != nullptr && current != stale) return true;  // another caller switched already
   const auto now = Clock::now();
@@ -285,7 +291,11 @@ Result<bool> Router::discover_primary(Node* stale, bool force) {
 }
 
 Result<void> Router::refresh_slots(bool force) {
-  std::lock_guard lock(topology_mu_);
+  std::unique_lock lock(topology_mu_, std::try_to_lock);  // as in discover_primary
+  if (!lock.owns_lock()) {
+    if (!force) return {};
+    lock.lock();
+  }
   const auto now = Clock::now();
   if (!force && now - last_topology_ < kTopologyInterval) return {};
   last_topology_ = now;
