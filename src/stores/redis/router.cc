@@ -92,6 +92,11 @@ Router::Router(const RedisOptions& o)
       seeds_.push_back(std::move(*a));
     }
   }
+  // Cluster errors not tied to one connection name the first seed, not the unused host/port.
+  if (o.mode == RedisMode::kCluster && !seeds_.empty()) {
+    base_.host = seeds_.front().first;
+    base_.port = seeds_.front().second;
+  }
 }
 
 Result<std::unique_ptr<Router>> Router::open(const RedisOptions& o) {

@@ -79,7 +79,8 @@ class Router {
   Result<bool> discover_primary(Node* stale, bool force);
 
   const RedisMode mode_;
-  const Endpoint base_;  // credentials, timeouts; host/port of the standalone server or 1st seed
+  Endpoint base_;  // set in the constructor only; credentials, timeouts; host/port of the
+                   // standalone server or 1st seed
   const std::size_t pool_size_;
   const std::chrono::milliseconds wait_timeout_;
   const std::size_t pipelined_reads_;

@@ -11,12 +11,15 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -213,6 +216,107 @@ TEST(RedisClusterFailoverTest, PrimaryKilledUnderLoadReplicaTakesOverSameStoreSe
 
   ASSERT_EQ(service("redis-cluster", "start"), 0) << "could not restore the test cluster";
   expect_serves_again(*repo);
+  repo.reset();
+  redis_cluster_delete_prefix(o, prefix);
+}
+
+struct ClusterNode {
+  std::string id;
+  int port = 0;
+  std::unique_ptr<redis::Connection> conn;
+};
+
+// The primaries of the cluster (CLUSTER NODES), each with a raw connection.
+std::vector<ClusterNode> cluster_primaries(const RedisOptions& o) {
+  std::vector<ClusterNode> out;
+  const std::string& seed = o.cluster_nodes.front();
+  const auto colon = seed.rfind(':');
+  auto raw = redis_raw_at(o, seed.substr(0, colon), std::atoi(seed.c_str() + colon + 1));
+  if (!raw) return out;
+  auto nodes = redis_cmd(*raw, {"CLUSTER", "NODES"});
+  std::istringstream lines{std::string(redis::reply_str(nodes.get()))};
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream f(line);
+    std::string id, addr, flags;
+    f >> id >> addr >> flags;
+    if (flags.find("master") == std::string::npos || flags.find("fail") != std::string::npos) {
+      continue;
+    }
+    ClusterNode n;
+    n.id = id;
+    n.port = std::atoi(addr.c_str() + addr.rfind(':') + 1);
+    n.conn = redis_raw_at(o, "127.0.0.1", n.port);
+    if (n.conn) out.push_back(std::move(n));
+  }
+  return out;
+}
+
+// Moves `slot` from `from` to `to` the way redis-cli --cluster reshard does. `between` runs
+// while the slot is half-migrated (MIGRATING / IMPORTING, keys already moved).
+void move_slot(const RedisOptions& o, ClusterNode& from, ClusterNode& to, int slot,
+               const std::function<void()>& between) {
+  const std::string s = std::to_string(slot);
+  ASSERT_NE(redis_cmd(*to.conn, {"CLUSTER", "SETSLOT", s, "IMPORTING", from.id}), nullptr);
+  ASSERT_NE(redis_cmd(*from.conn, {"CLUSTER", "SETSLOT", s, "MIGRATING", to.id}), nullptr);
+  while (true) {
+    auto keys = redis_cmd(*from.conn, {"CLUSTER", "GETKEYSINSLOT", s, "100"});
+    if (redis::reply_size(keys.get()) == 0) break;
+    std::vector<std::string> migrate{"MIGRATE", "127.0.0.1", std::to_string(to.port),
+                                     "",        "0",         "5000",
+                                     "AUTH",    o.password,  "KEYS"};
+    for (std::size_t i = 0; i < redis::reply_size(keys.get()); ++i) {
+      migrate.emplace_back(redis::reply_str(redis::reply_at(keys.get(), i)));
+    }
+    ASSERT_NE(redis_cmd(*from.conn, migrate), nullptr);
+  }
+  between();
+  ASSERT_NE(redis_cmd(*to.conn, {"CLUSTER", "SETSLOT", s, "NODE", to.id}), nullptr);
+  ASSERT_NE(redis_cmd(*from.conn, {"CLUSTER", "SETSLOT", s, "NODE", to.id}), nullptr);
+}
+
+// A slot moved while the store runs: ASK during the migration, MOVED after it; the same store
+// follows both. Moves the slot back at the end.
+TEST(RedisClusterReshardTest, AskDuringMigrationAndMovedAfterAreFollowed) {
+  const std::string prefix = "cm" + fresh_namespace();
+  RedisOptions o = redis_cluster_test_options(prefix);
+  o.pool.pipelined_reads = 1;
+  std::unique_ptr<SessionRepository> repo;
+  SESSIONPP_REQUIRE_STORE(open_redis_store(o), repo);
+  Session s = repo->create();
+  s.set_principal("reshard");
+  ASSERT_TRUE(s.set_attribute("k", "v").ok());
+  ASSERT_TRUE(repo->save(s).ok());
+  const int slot = redis::key_slot(s.handle());
+
+  auto primaries = cluster_primaries(o);
+  ASSERT_GE(primaries.size(), 2u);
+  auto owner = std::find_if(primaries.begin(), primaries.end(), [&](ClusterNode& n) {
+    auto r = redis_cmd(*n.conn, {"CLUSTER", "COUNTKEYSINSLOT", std::to_string(slot)});
+    return redis::reply_int(r.get()).value_or(0) > 0;
+  });
+  ASSERT_NE(owner, primaries.end());
+  ClusterNode& from = *owner;
+  ClusterNode& to = owner == primaries.begin() ? primaries[1] : primaries[0];
+
+  auto check = [&](const char* when) {
+    auto f = repo->find(s.id()->str());
+    ASSERT_TRUE(f.ok()) << when << ": " << f.error().to_string();
+    ASSERT_TRUE(f->has_value()) << when;
+    EXPECT_EQ(*(*f)->attribute("k"), "v") << when;
+    Session loaded = std::move(**f);
+    ASSERT_TRUE(loaded.set_attribute("k", "v").ok());
+    ASSERT_TRUE(loaded.set_attribute(when, "1").ok());
+    auto saved = repo->save(loaded);
+    EXPECT_TRUE(saved.ok()) << when << ": " << saved.error().to_string();
+  };
+  move_slot(o, from, to, slot, [&] { check("asking"); });
+  check("moved");
+  auto listed = repo->find_by_principal("reshard");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 1u);
+  move_slot(o, to, from, slot, [] {});
+  check("moved-back");
   repo.reset();
   redis_cluster_delete_prefix(o, prefix);
 }
