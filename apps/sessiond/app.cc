@@ -16,6 +16,14 @@ sessionpp::SessionPolicy policy_of(const Config& c) {
 
 }  // namespace
 
+std::string single_node_warning(const App& app) {
+  if (app.repository->kind() != "memory" || !app.looks_like_fleet) return {};
+  return "warning: this node keeps sessions in memory (type = \"in-memory\"); they are not "
+         "shared with other nodes, so behind a load balancer users will be signed out when "
+         "another node answers. Choose redis, jdbc or mongodb in "
+         "[security.session_persistence].";
+}
+
 sessionpp::Result<void> check_store(const Config& config) {
   auto repo = open_persistence(
       PersistenceContext{config.security.persistence, config.databases, policy_of(config)});
@@ -60,6 +68,13 @@ sessionpp::Result<std::unique_ptr<App>> make_app(Config config, const AppOptions
     users.push_back(UserConfig{
         .username = "admin", .password_hash = std::move(*hash), .roles = {"admin", "user"}});
   }
+  if (c.security.purge_interval.count() > 0 && app->repository->kind() != "memory") {
+    // The memory store sweeps by itself; the others are purged from here.
+    app->purger =
+        std::make_unique<PurgeScheduler>(*app->repository, c.security.purge_interval,
+                                         static_cast<std::size_t>(c.security.purge_batch));
+  }
+  if (!c.server.node_name.empty()) app->looks_like_fleet = true;
   app->users = std::make_unique<UserDirectory>(std::move(users));
   app->throttle = std::make_unique<LoginThrottle>(c.security.login_throttle);
   return app;

@@ -3,11 +3,13 @@
 // What every request handler shares: configuration, the store, the session manager, users,
 // throttling and metrics. Built once at start; thread-safe afterwards.
 
+#include <atomic>
 #include <memory>
 #include <string>
 
 #include "config.h"
 #include "metrics.h"
+#include "purge_scheduler.h"
 #include "sessionpp/http/session_manager.h"
 #include "sessionpp/repository.h"
 #include "throttle.h"
@@ -23,9 +25,20 @@ struct App {
   std::unique_ptr<sessionpp::http::SessionManager> sessions;
   std::unique_ptr<UserDirectory> users;
   std::unique_ptr<LoginThrottle> throttle;
-  // SESSIOND_TEST_HOOKS=1: honour X-Test-Delay-Ms. Never set in production.
+  // SESSIOND_TEST_HOOKS=1: honour X-Test-Delay-Ms and X-Test-Delay-After-Load-Ms. Never set in
+  // production.
   bool test_hooks = false;
+  // Set once this node has reason to think it is one of several (a node name was given, a
+  // request came through a proxy): with the in-memory store, /readyz then warns that sessions
+  // are not shared.
+  std::atomic<bool> looks_like_fleet{false};
+  // Declared last: stops before the repository it uses goes away.
+  std::unique_ptr<PurgeScheduler> purger;
 };
+
+// The warning a single-node store gives when the node looks like one of several; empty when
+// there is nothing to warn about.
+std::string single_node_warning(const App& app);
 
 struct AppOptions {
   // File whose existence makes every store call fail with kUnavailable (tests). Default: none.

@@ -187,6 +187,9 @@ void read_security(Section s, SecurityConfig& c) {
   s.duration("session_timeout", c.session_timeout, /*allow_negative=*/true);
   s.integer("max_sessions_per_user", c.max_sessions_per_user, -1, 1'000'000);
   if (c.max_sessions_per_user == 0) s.fail("max_sessions_per_user", "must be -1 or at least 1");
+  s.duration("purge_interval", c.purge_interval);
+  if (c.purge_interval.count() < 0) s.fail("purge_interval", "must be 0 (off) or positive");
+  s.integer("purge_batch", c.purge_batch, 1, 100'000);
   c.http.max_sessions_per_principal = c.max_sessions_per_user;
 
   if (const toml::node* users = s.raw("users")) {

@@ -50,6 +50,10 @@ struct SecurityConfig {
   bool authentication = true;                           // off: no login, no sessions. Default: true
   Duration session_timeout = std::chrono::minutes(30);  // idle timeout; < 0 never. Default: 30m
   std::int64_t max_sessions_per_user = -1;              // -1: unlimited. Default: -1
+  // How often this node deletes expired sessions from a store that needs it (jittered by a
+  // fifth either way); 0: never. Default: 60s
+  Duration purge_interval = std::chrono::seconds(60);
+  std::int64_t purge_batch = 500;  // sessions per purge statement. Default: 500
   std::vector<UserConfig> users;
   sessionpp::http::HttpSessionOptions http;  // [security.cookie], [security.session_header]
   ThrottleConfig login_throttle;

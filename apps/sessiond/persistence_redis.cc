@@ -23,6 +23,18 @@ Result<std::unique_ptr<sessionpp::SessionRepository>> open_redis_persistence(
   o.connect_timeout = r.connect_timeout;
   o.command_timeout = r.command_timeout;
   o.pool.size = static_cast<std::size_t>(r.pool_size);
+  if (r.mode == "cluster") {
+    o.mode = sessionpp::RedisMode::kCluster;
+  } else if (r.mode == "sentinel") {
+    o.mode = sessionpp::RedisMode::kSentinel;
+  }
+  o.cluster_nodes = r.cluster_nodes;
+  o.sentinels = r.sentinels;
+  o.master_name = r.master_name;
+  auto sentinel_password =
+      resolve(r.sentinel_password, "security.session_persistence.redis.sentinel_password");
+  if (!sentinel_password) return std::move(sentinel_password).error();
+  o.sentinel_password = std::move(*sentinel_password);
   return sessionpp::open_redis_store(o);
 #else
   (void)ctx;

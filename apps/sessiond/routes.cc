@@ -22,6 +22,16 @@ using sessionpp::http::RequestSession;
 
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kHtml = "text/html; charset=utf-8";
+// Test hook (SESSIOND_TEST_HOOKS=1 only): sleeps for the milliseconds `header` gives, at most
+// 30 s. Lets tests hold a request at a chosen point, e.g. between its load and its save.
+void delay_from_header(const sessionpp::http::Request& request, std::string_view header) {
+  if (auto delay = request.header(header)) {
+    unsigned ms = 0;
+    std::from_chars(delay->data(), delay->data() + delay->size(), ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, 30000u)));
+  }
+}
+
 constexpr std::string_view kAttributesPrefix = "/api/session/attributes/";
 
 Response json_response(int status, const json::value& v) {
@@ -265,6 +275,7 @@ class Handler {
     }
     Response r;
     r.body = "ready\n";
+    if (const std::string w = single_node_warning(app_); !w.empty()) r.body += w + "\n";
     return r;
   }
 
@@ -437,6 +448,7 @@ class Handler {
     if (!s) return store_failure(app_, s.error(), false);
     if (*s == nullptr) return finish(app_, rs, json_error(401, "not signed in"), false);
     Session& session = **s;
+    if (app_.test_hooks) delay_from_header(req_, "X-Test-Delay-After-Load-Ms");
     if (method_ == "GET") {
       const std::string* value = session.attribute(*name);
       if (value == nullptr) return finish(app_, rs, json_error(404, "no such attribute"), false);
@@ -489,12 +501,10 @@ std::optional<std::string> percent_decode(std::string_view text, bool form) {
 }
 
 Response Routes::handle(const sessionpp::http::Request& request, std::string_view body) {
-  if (app_.test_hooks) {
-    if (auto delay = request.header("X-Test-Delay-Ms")) {
-      unsigned ms = 0;
-      std::from_chars(delay->data(), delay->data() + delay->size(), ms);
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, 30000u)));
-    }
+  if (app_.test_hooks) delay_from_header(request, "X-Test-Delay-Ms");
+  if (!app_.looks_like_fleet.load(std::memory_order_relaxed) && request.header("X-Forwarded-For")) {
+    app_.looks_like_fleet = true;
+    if (const std::string w = single_node_warning(app_); !w.empty()) log_error(w);
   }
   try {
     return Handler(app_, request, body).run();

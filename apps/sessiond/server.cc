@@ -98,6 +98,7 @@ int run_server(App& app) {
               where.c_str(), app.node_name.c_str(), std::string(app.repository->kind()).c_str(),
               app.config.security.authentication ? "on" : "off");
   std::fflush(stdout);
+  if (const std::string w = single_node_warning(app); !w.empty()) log_error(w);
   if (!cfg.port_file.empty() && !write_port_file(cfg.port_file, bound.port())) {
     log_error("--port-file: cannot write '" + cfg.port_file + "'");
     return 1;

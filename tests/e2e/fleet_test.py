@@ -190,7 +190,7 @@ class FleetTest(unittest.TestCase):
             slow = Client(node.port, cookie)
             result["status"] = slow.request(
                 "PUT", "/api/session/attributes/late", "value",
-                {"X-Test-Delay-Ms": "1500"}, port=node.port)[0]
+                {"X-Test-Delay-After-Load-Ms": "1500"}, port=node.port)[0]
 
         t = threading.Thread(target=slow_write)
         t.start()
