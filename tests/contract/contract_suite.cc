@@ -59,25 +59,6 @@ class RecordingListener : public SessionEventListener {
 
 }  // namespace
 
-std::string fresh_namespace() {
-  unsigned char raw[5];
-  randombytes_buf(raw, sizeof raw);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string ns = "ct";
-  for (unsigned char b : raw) {
-    ns.push_back(kHex[b >> 4]);
-    ns.push_back(kHex[b & 0xf]);
-  }
-  ns.push_back('_');
-  return ns;
-}
-
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && *ci != '\0' && std::string_view(ci) != "false" &&
-         std::string_view(ci) != "0";
-}
-
 void StoreContractTest::SetUp() {
   if (sodium_init() < 0) FAIL() << "libsodium failed to initialize";
   // Start at the real time: stores that hand expiry to their server (Redis PEXPIREAT, MongoDB TTL)

@@ -14,6 +14,7 @@
 
 #include "sessionpp/clock.h"
 #include "sessionpp/repository.h"
+#include "support/store_env.h"
 
 namespace sessionpp::testing {
 
@@ -34,12 +35,6 @@ inline std::string PrintStoreName(const ::testing::TestParamInfo<StoreUnderTest>
   return info.param.name;
 }
 
-// A fresh namespace: "ct" + 10 random hex digits + "_".
-std::string fresh_namespace();
-
-// True when tests run in CI (CI=true): a missing server is then a failure, never a skip.
-bool in_ci();
-
 class StoreContractTest : public ::testing::TestWithParam<StoreUnderTest> {
  protected:
   void SetUp() override;
@@ -58,19 +53,3 @@ class StoreContractTest : public ::testing::TestWithParam<StoreUnderTest> {
 };
 
 }  // namespace sessionpp::testing
-
-// Opens the store under test or, when its server is unreachable, skips (locally) or fails (CI).
-// For use in a store's own non-contract tests' SetUp.
-#define SESSIONPP_REQUIRE_STORE(result_expr, out_ptr)                              \
-  do {                                                                             \
-    auto sessionpp_r_ = (result_expr);                                             \
-    if (!sessionpp_r_) {                                                           \
-      if (::sessionpp::is_transient(sessionpp_r_.error().code) &&                  \
-          !::sessionpp::testing::in_ci()) {                                        \
-        GTEST_SKIP() << "store server unreachable (set CI=true to fail instead): " \
-                     << sessionpp_r_.error().to_string();                          \
-      }                                                                            \
-      FAIL() << "could not open the store: " << sessionpp_r_.error().to_string();  \
-    }                                                                              \
-    (out_ptr) = std::move(*sessionpp_r_);                                          \
-  } while (0)
