@@ -17,7 +17,7 @@ sessionpp::SessionPolicy policy_of(const Config& c) {
 }  // namespace
 
 std::string single_node_warning(const App& app) {
-  if (app.repository->kind() != "memory" || !app.looks_like_fleet) return {};
+  if (app.live()->repository->kind() != "memory" || !app.looks_like_fleet) return {};
   return "warning: this node keeps sessions in memory (type = \"in-memory\"); they are not "
          "shared with other nodes, so behind a load balancer users will be signed out when "
          "another node answers. Choose redis, jdbc or mongodb in "
@@ -31,18 +31,52 @@ sessionpp::Result<void> check_store(const Config& config) {
   return (*repo)->ping();
 }
 
+sessionpp::Result<std::shared_ptr<LiveStore>> open_live_store(App& app, Config config) {
+  auto live = std::make_shared<LiveStore>();
+  live->config = std::move(config);
+  const Config& c = live->config;
+  auto repo =
+      open_persistence(PersistenceContext{c.security.persistence, c.databases, policy_of(c)});
+  if (!repo) return std::move(repo).error();
+  live->repository = instrument(std::move(*repo), app.metrics, app.store_fault_file);
+  live->sessions =
+      std::make_unique<sessionpp::http::SessionManager>(*live->repository, c.security.http);
+  if (c.security.purge_interval.count() > 0 && live->repository->kind() != "memory") {
+    // The memory store sweeps by itself; the others are purged from here.
+    live->purger =
+        std::make_unique<PurgeScheduler>(*live->repository, c.security.purge_interval,
+                                         static_cast<std::size_t>(c.security.purge_batch));
+  }
+  return live;
+}
+
+sessionpp::Result<void> reload_config(App& app) {
+  if (app.config.source.empty()) {
+    return sessionpp::make_error(sessionpp::Errc::kInvalidArgument,
+                                 "started without --config: there is no file to reload");
+  }
+  auto loaded = load_config(app.config.source);
+  if (!loaded) return std::move(loaded).error();
+  Config next = app.config;  // [server] as started (with its command-line overrides)
+  next.security = std::move(loaded->security);
+  next.databases = std::move(loaded->databases);
+  next.security.users = app.config.security.users;  // users are read at start only
+  auto live = open_live_store(app, std::move(next));
+  if (!live) return std::move(live).error();
+  app.swap_live(std::move(*live));
+  return {};
+}
+
 sessionpp::Result<std::unique_ptr<App>> make_app(Config config, const AppOptions& options) {
   auto app = std::make_unique<App>();
   app->config = std::move(config);
   app->test_hooks = options.test_hooks;
   const Config& c = app->config;
 
-  auto repo =
-      open_persistence(PersistenceContext{c.security.persistence, c.databases, policy_of(c)});
-  if (!repo) return std::move(repo).error();
-  app->repository = instrument(std::move(*repo), app->metrics, options.store_fault_file);
-  app->sessions =
-      std::make_unique<sessionpp::http::SessionManager>(*app->repository, c.security.http);
+  app->store_fault_file = options.store_fault_file;
+  auto live = open_live_store(*app, c);
+  if (!live) return std::move(live).error();
+  app->swap_live(std::move(*live));
 
   std::vector<UserConfig> users = c.security.users;
   if (c.security.authentication && users.empty()) {
@@ -67,12 +101,6 @@ sessionpp::Result<std::unique_ptr<App>> make_app(Config config, const AppOptions
     if (!hash) return std::move(hash).error();
     users.push_back(UserConfig{
         .username = "admin", .password_hash = std::move(*hash), .roles = {"admin", "user"}});
-  }
-  if (c.security.purge_interval.count() > 0 && app->repository->kind() != "memory") {
-    // The memory store sweeps by itself; the others are purged from here.
-    app->purger =
-        std::make_unique<PurgeScheduler>(*app->repository, c.security.purge_interval,
-                                         static_cast<std::size_t>(c.security.purge_batch));
   }
   if (!c.server.node_name.empty()) app->looks_like_fleet = true;
   app->users = std::make_unique<UserDirectory>(std::move(users));

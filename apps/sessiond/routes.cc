@@ -8,6 +8,8 @@
 #include <map>
 #include <thread>
 
+#include "admin_api.h"
+#include "console.h"
 #include "log.h"
 #include "pages.h"
 
@@ -121,7 +123,7 @@ std::map<std::string, std::string> parse_form(std::string_view body) {
 
 // The request's session work failed: answer without a session.
 Response store_failure(App& app, const Error& e, bool html) {
-  const auto status = sessionpp::http::error_status(e, app.sessions->options());
+  const auto status = sessionpp::http::error_status(e, app.live()->sessions->options());
   if (status.status >= 500) log_error("session store: " + e.to_string());
   Response r;
   if (status.status == 503) {
@@ -179,10 +181,15 @@ LoginAttempt attempt_login(App& app, RequestSession& rs, const sessionpp::http::
     return a;
   }
   app.throttle->record_success(username, address);
-  if (auto s = rs.login(user->username, remember_me); !s) {
+  auto s = rs.login(user->username, remember_me);
+  if (!s) {
     a.outcome = LoginAttempt::kStoreError;
     a.error = s.error();
     return a;
+  }
+  // Which node signed the user in, for the console's list of sessions.
+  if (*s != nullptr && (*s)->attribute(kNodeAttribute) == nullptr) {
+    (void)(*s)->set_attribute(kNodeAttribute, app.node_name);
   }
   a.outcome = LoginAttempt::kOk;
   a.user = user;
@@ -228,6 +235,15 @@ class Handler {
   }
 
   Response run() {
+    if (path_ == "/console" || path_.starts_with("/console/")) {
+      return routed("/console/", console_response(app_, *live_, req_, path_, method_));
+    }
+    if (path_.starts_with("/api/admin/")) {
+      Response r;
+      AdminRequest a{app_, *live_, req_, body_, path_, method_};
+      std::string_view route = handle_admin(a, r);
+      return routed(route, std::move(r));
+    }
     if (path_ == "/healthz") return only("GET", "/healthz", [&] { return healthz(); });
     if (path_ == "/readyz") return only("GET", "/readyz", [&] { return readyz(); });
     if (path_ == "/metrics") return only("GET", "/metrics", [&] { return metrics(); });
@@ -264,13 +280,13 @@ class Handler {
   }
 
   Response readyz() {
-    if (auto p = app_.repository->ping(); !p) {
-      log_error("readyz: session store " + std::string(app_.repository->kind()) +
+    if (auto p = live_->repository->ping(); !p) {
+      log_error("readyz: session store " + std::string(live_->repository->kind()) +
                 " not ready: " + p.error().to_string());
       Response r;
       r.status = 503;
       r.body = "session store unavailable\n";
-      r.add_header("Retry-After", std::to_string(app_.sessions->options().retry_after.count()));
+      r.add_header("Retry-After", std::to_string(live_->sessions->options().retry_after.count()));
       return r;
     }
     Response r;
@@ -281,14 +297,14 @@ class Handler {
 
   Response metrics() {
     std::optional<std::size_t> active;
-    if (auto n = app_.repository->count()) active = *n;
+    if (auto n = live_->repository->count()) active = *n;
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = app_.metrics.render(active);
     return r;
   }
 
-  bool auth_off() const { return !app_.config.security.authentication; }
+  bool auth_off() const { return !live_->config.security.authentication; }
 
   // The signed-in session and its user's roles; nullptr when anonymous or the user is gone.
   sessionpp::Result<Session*> signed_in(RequestSession& rs, std::vector<std::string>* roles) {
@@ -306,7 +322,7 @@ class Handler {
                                              "Authentication is off: there is nothing to sign "
                                              "in to."));
     }
-    auto rs = app_.sessions->begin(req_);
+    auto rs = live_->sessions->begin(req_);
     std::vector<std::string> roles;
     auto s = signed_in(rs, &roles);
     if (!s) return store_failure(app_, s.error(), true);
@@ -339,7 +355,7 @@ class Handler {
     if (password.empty()) {
       return html_response(400, login_page(app_.node_name, "password: required", username));
     }
-    auto rs = app_.sessions->begin(req_);
+    auto rs = live_->sessions->begin(req_);
     const bool remember = !form["remember_me"].empty();
     LoginAttempt a = attempt_login(app_, rs, req_, username, password, remember);
     switch (a.outcome) {
@@ -362,7 +378,7 @@ class Handler {
 
   Response logout_page() {
     if (auth_off()) return redirect("/");
-    auto rs = app_.sessions->begin(req_);
+    auto rs = live_->sessions->begin(req_);
     if (auto r = rs.logout(); !r) return store_failure(app_, r.error(), true);
     return finish(app_, rs, redirect("/"), true);
   }
@@ -387,7 +403,7 @@ class Handler {
         return json_error(400, "remember_me: must be true or false", "remember_me");
       remember = m->as_bool();
     }
-    auto rs = app_.sessions->begin(req_);
+    auto rs = live_->sessions->begin(req_);
     LoginAttempt a = attempt_login(app_, rs, req_, std::string(u->as_string()),
                                    std::string(p->as_string()), remember);
     switch (a.outcome) {
@@ -414,7 +430,7 @@ class Handler {
 
   Response api_logout() {
     if (auth_off()) return json_error(404, "authentication is off");
-    auto rs = app_.sessions->begin(req_);
+    auto rs = live_->sessions->begin(req_);
     if (auto r = rs.logout(); !r) return store_failure(app_, r.error(), false);
     Response r;
     r.status = 204;
@@ -423,7 +439,7 @@ class Handler {
 
   Response api_session() {
     if (auth_off()) return json_error(404, "authentication is off");
-    auto rs = app_.sessions->begin(req_);
+    auto rs = live_->sessions->begin(req_);
     std::vector<std::string> roles;
     auto s = signed_in(rs, &roles);
     if (!s) return store_failure(app_, s.error(), false);
@@ -443,7 +459,7 @@ class Handler {
     if (auto v = sessionpp::validate_attribute_name(*name); !v) {
       return json_error(400, "name: " + v.error().message, "name");
     }
-    auto rs = app_.sessions->begin(req_);
+    auto rs = live_->sessions->begin(req_);
     auto s = signed_in(rs, nullptr);
     if (!s) return store_failure(app_, s.error(), false);
     if (*s == nullptr) return finish(app_, rs, json_error(401, "not signed in"), false);
@@ -471,6 +487,7 @@ class Handler {
   }
 
   App& app_;
+  std::shared_ptr<LiveStore> live_ = app_.live();  // this request's store, start to end
   const sessionpp::http::Request& req_;
   std::string_view body_;
   std::string_view path_;

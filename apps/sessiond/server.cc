@@ -11,6 +11,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -95,7 +96,8 @@ int run_server(App& app) {
   const std::string where = host + ":" + std::to_string(bound.port());
   if (app.node_name.empty()) app.node_name = cfg.node_name.empty() ? where : cfg.node_name;
   std::printf("sessiond: listening on http://%s as node %s (store: %s, authentication: %s)\n",
-              where.c_str(), app.node_name.c_str(), std::string(app.repository->kind()).c_str(),
+              where.c_str(), app.node_name.c_str(),
+              std::string(app.live()->repository->kind()).c_str(),
               app.config.security.authentication ? "on" : "off");
   std::fflush(stdout);
   if (const std::string w = single_node_warning(app); !w.empty()) log_error(w);
@@ -106,6 +108,7 @@ int run_server(App& app) {
 
   asio::co_spawn(ioc, listen(acceptor, state), asio::detached);
 
+  asio::signal_set hangups(ioc, SIGHUP);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& sec, int signo) {
@@ -119,12 +122,30 @@ int run_server(App& app) {
                  ": finishing requests in progress (send it again to stop at once)");
         boost::system::error_code ignored;
         acceptor.close(ignored);
+        hangups.cancel(ignored);
         asio::co_spawn(ioc,
                        drain(state, ioc, std::chrono::steady_clock::now() + cfg.shutdown_timeout),
                        asio::detached);
         signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);
+
+  // SIGHUP: re-read the file and apply [security] and [databases] (on a worker: opening a store
+  // blocks). The running store stays when the file or the new store is bad.
+  std::function<void(const boost::system::error_code&, int)> on_hangup =
+      [&](const boost::system::error_code& sec, int) {
+        if (sec || state.stopping) return;
+        asio::post(state.pool, [&app] {
+          if (auto r = reload_config(app); !r) {
+            log_error("SIGHUP: configuration not reloaded: " + r.error().message);
+          } else {
+            log_info("SIGHUP: configuration reloaded from " + app.config.source +
+                     " (store: " + std::string(app.live()->repository->kind()) + ")");
+          }
+        });
+        hangups.async_wait(on_hangup);
+      };
+  hangups.async_wait(on_hangup);
 
   std::vector<std::thread> threads;
   for (int i = 1; i < io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
