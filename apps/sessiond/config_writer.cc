@@ -80,6 +80,59 @@ sessionpp::Result<std::string> apply_edit(std::string_view original, std::string
   return out.str();
 }
 
+namespace {
+
+constexpr std::string_view kMask = "********";
+
+std::string mask_url(std::string url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const std::size_t start = scheme + 3;
+  const std::size_t at = url.find('@', start);
+  const std::size_t slash = url.find('/', start);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
+  const std::size_t colon = url.find(':', start);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + std::string(kMask) + url.substr(at);
+}
+
+void mask_table(toml::table& t) {
+  for (auto&& [k, v] : t) {
+    const std::string_view key = k.str();
+    if (toml::table* sub = v.as_table()) {
+      mask_table(*sub);
+    } else if (toml::array* arr = v.as_array()) {
+      for (auto& e : *arr) {
+        if (toml::table* et = e.as_table()) mask_table(*et);
+      }
+    } else if (v.is_string() && (key == "password" || key.ends_with("_password"))) {
+      v.as_string()->get() = std::string(kMask);
+    } else if (v.is_string() && (key == "url" || key == "uri")) {
+      v.as_string()->get() = mask_url(v.as_string()->get());
+    }
+  }
+}
+
+}  // namespace
+
+sessionpp::Result<std::string> masked_config(std::string_view text, std::string_view source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream m;
+    m << source << ":" << e.source().begin.line << ":" << e.source().begin.column
+      << ": invalid TOML: " << e.description();
+    return make_error(Errc::kInvalidArgument, m.str());
+  }
+  mask_table(root);
+  std::ostringstream out;
+  out << toml::toml_formatter(
+             root, toml::toml_formatter::default_flags & ~toml::format_flags::indentation)
+      << "\n";
+  return out.str();
+}
+
 sessionpp::Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(Errc::kInvalidArgument, path + ": cannot read the file");

@@ -30,6 +30,10 @@ struct ConfigEdit {
 sessionpp::Result<std::string> apply_edit(std::string_view original, std::string_view source,
                                           const ConfigEdit& edit);
 
+// The TOML text with every secret masked: `password` and `*_password` values and the password
+// in a database URL ("postgresql://user:***@host/db") become "********". Errors as apply_edit.
+sessionpp::Result<std::string> masked_config(std::string_view text, std::string_view source);
+
 // Writes `text` to `path` atomically: a temporary file in the same folder (with the mode of the
 // file it replaces, 0600 for a new one), fsync, rename, fsync of the folder. Errors name the path.
 sessionpp::Result<void> write_file_atomically(const std::string& path, std::string_view text);
