@@ -451,6 +451,7 @@ class Admin {
     json::object o = security_json(r_.app, r_.app.live()->config);
     o["ok"] = true;
     o["saved"] = true;
+    o["store_in_use"] = r_.app.live()->repository->kind();
     o["message"] =
         "Saved to " + path +
         " and applied to this node. Sessions in the previous store are not carried over (you "

@@ -104,7 +104,7 @@ url = "${PG}/sessionpp_ro"
 }
 
 async function signIn(node, user, password) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   await page.goto(node.url + '/login');
   await page.getByLabel('Username').fill(user);
@@ -118,7 +118,8 @@ async function openConsole(node) {
   const s = await signIn(node, 'admin', 'admin-pw');
   const r = await s.page.goto(node.url + '/console/');
   assert.equal(r.status(), 200);
-  await s.page.waitForFunction(() => document.getElementById('whoami').textContent.includes('admin'));
+  // (waitForFunction would need 'unsafe-eval', which the console's CSP refuses.)
+  await s.page.locator('#whoami', { hasText: 'Signed in as admin' }).waitFor();
   return s;
 }
 

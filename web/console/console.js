@@ -178,6 +178,9 @@ async function submit(save) {
     if (!save) return status('Connection OK: ' + res.data.message, true);
     status(res.data.message, true);
     fill(res.data);
+    $('whoami').textContent = 'Signed out by the change · node ' + res.data.node +
+        ' · store in use: ' + res.data.store_in_use;
+    $('sessions').textContent = 'Sign in again to see the sessions in the new store.';
     // The previous store held this browser's session: it is not carried over.
     const again = document.createElement('a');
     again.href = '/login';
@@ -200,6 +203,11 @@ function cell(row, text, code) {
     td.textContent = text;
   }
   row.appendChild(td);
+}
+
+// "2026-01-31T12:00:00.000Z" -> "2026-01-31 12:00:00 UTC"
+function when(iso) {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
 async function loadSessions() {
@@ -248,10 +256,11 @@ async function loadSessions() {
     for (const s of u.sessions) {
       const tr = document.createElement('tr');
       tr.dataset.handle = s.handle;
-      cell(tr, s.handle + (s.current ? ' (this browser)' : ''), true);
-      cell(tr, s.created_at);
-      cell(tr, s.last_accessed_at);
-      cell(tr, s.expires_at || 'never');
+      cell(tr, s.handle.slice(0, 12) + '…' + (s.current ? ' (this browser)' : ''), true);
+      tr.firstChild.title = s.handle;
+      cell(tr, when(s.created_at));
+      cell(tr, when(s.last_accessed_at));
+      cell(tr, s.expires_at ? when(s.expires_at) : 'never');
       cell(tr, s.node || '—');
       const td = document.createElement('td');
       const b = document.createElement('button');
