@@ -17,6 +17,8 @@
 
 namespace sessiond {
 
+// Session attributes sessiond keeps for itself start with this; /api/session does not list them.
+inline constexpr std::string_view kReservedAttributePrefix = "sessiond.";
 // The session attribute holding the name of the node that signed the user in.
 inline constexpr std::string_view kNodeAttribute = "sessiond.node";
 // The session attribute holding the console's CSRF token; sent back in X-CSRF-Token.

@@ -215,6 +215,8 @@ json::value session_json(const Session& s, const std::vector<std::string>& roles
       std::chrono::duration_cast<std::chrono::seconds>(s.max_inactive()).count();
   json::object attrs;
   for (const auto& [name, value] : s.attributes()) {
+    // sessiond's own bookkeeping (the login node, the console's CSRF token) is not the user's.
+    if (name.starts_with(kReservedAttributePrefix)) continue;
     if (valid_utf8(value)) {
       attrs[name] = value;
     } else {
