@@ -28,7 +28,6 @@ std::string handle_of(HttpClient& c, const std::string& id) {
   return std::string(json::parse(r.body).as_object()["handle"].as_string());
 }
 
-
 class SessionctlSessions : public ::testing::TestWithParam<std::string> {
  protected:
   std::string config() {
