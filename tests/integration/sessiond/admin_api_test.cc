@@ -234,6 +234,30 @@ TEST(AdminApi, SaveWritesTheFileKeepsOtherSettingsAndTheNextLoginLandsInRedis) {
             std::string::npos);
 }
 
+TEST(AdminApi, ARequestInFlightDuringASaveFinishesOnTheStoreItStartedWith) {
+  REQUIRE_REDIS();
+  const std::string prefix = fresh_namespace() + ":";
+  SessiondProcess node({.config = base_config(prefix), .test_hooks = true});
+  HttpClient c = node.client();
+  const std::string alice = login_ok(c, "alice", "alice-pw").cookie_value().value();
+  Admin admin(c);
+  HttpResponse slow;
+  std::thread t([&] {
+    HttpClient c2 = node.client();
+    Headers h = cookie(alice);
+    h.emplace_back("X-Test-Delay-After-Load-Ms", "1500");
+    slow = c2.request("PUT", "/api/session/attributes/color", h, "blue");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  HttpResponse r = admin.put(redis_form(redis_port(), redis_password()));
+  t.join();
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(slow.status, 204) << "the old store stayed open for the request: " << slow.body;
+  // New requests use the new store, where alice's session never was.
+  EXPECT_EQ(c.get("/api/session", cookie(alice)).status, 401);
+  EXPECT_EQ(node.output().find("handler failed"), std::string::npos) << node.output();
+}
+
 TEST(AdminApi, SighupReloadsTheFileAndAppliesTheNewStore) {
   REQUIRE_REDIS();
   const std::string prefix = fresh_namespace() + ":";
