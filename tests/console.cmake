@@ -8,7 +8,8 @@ if(TARGET sessiond AND TARGET sessionctl)
     SOURCES integration/sessiond/admin_api_test.cc
             integration/sessiond/sessionctl_config_test.cc
             integration/sessiond/sessionctl_sessions_test.cc
-    LIBS sessionpp_test_support sessionpp_test_env Boost::json
+            integration/sessiond/admin_config_writer_test.cc
+    LIBS sessionpp_test_support sessionpp_test_env sessiond_app Boost::json
     LABELS "integration;sessiond;console")
 
   # Browser tests: need `npm ci` in tests/browser (scripts/setup.d/60-browser-tests.sh).
