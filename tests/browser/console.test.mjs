@@ -246,3 +246,26 @@ test('end a session from the console: that browser is signed out', async () => {
   await alice.context.close();
   await context.close();
 });
+
+test('every field is labelled and the form works from the keyboard', async () => {
+  const node = await startSessiond();
+  const { context, page } = await openConsole(node);
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select')].filter((e) => e.labels.length === 0).map((e) => e.id));
+  assert.deepEqual(unlabelled, []);
+  // Tab to the type select, choose JDBC with the arrow keys, tab to "Test connection", Enter.
+  await page.locator('#max_sessions_per_user').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'type');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('#type').inputValue(), 'jdbc');
+  assert.ok(await page.locator('#fields-jdbc').isVisible());
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'jdbc-database');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'test');
+  await page.keyboard.press('Enter');
+  await page.locator('#status p').filter({ hasText: /Connection OK|unavailable/ }).waitFor();
+  await context.close();
+});

@@ -189,6 +189,23 @@ TEST(AdminApi, AReadOnlyJdbcDatabaseIsListedAndRefusedWithItsReason) {
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
+TEST(AdminApi, MongoDbSettingsAreTestedWithTheEnteredCredentials) {
+  SessiondProcess node({.config = base_config(fresh_namespace())});
+  HttpClient c = node.client();
+  Admin admin(c);
+  const std::string mongo =
+      R"({"persistence":{"type":"mongodb","mongodb":{"host":"127.0.0.1","port":"27117",)"
+      R"("database":"sessionpp","username":"sessionpp","password":")";
+  HttpResponse r = admin.test(mongo + R"(sessionpp-test"}}})");
+  if (r.status == 422 && r.body.find("unavailable") != std::string::npos && !in_ci()) {
+    GTEST_SKIP() << "FerretDB is down: " << r.body;
+  }
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = admin.test(mongo + R"(wrong-password"}}})");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.body.find("wrong-password"), std::string::npos) << "never echo a password";
+}
+
 TEST(AdminApi, SaveWritesTheFileKeepsOtherSettingsAndTheNextLoginLandsInRedis) {
   REQUIRE_REDIS();
   const std::string prefix = fresh_namespace() + ":";
