@@ -3,7 +3,8 @@
 //   sessiond [--config FILE] [--listen HOST:PORT] [--node-name NAME] [--port-file PATH]
 //   sessiond --check-config [--config FILE]
 //
-// Exit codes: 0 clean exit or valid configuration; 1 cannot listen or cannot open the store;
+// SIGHUP re-reads the --config file and applies its [security] and [databases] (see
+// docs/console.md). Exit codes: 0 clean exit or valid configuration; 1 cannot listen or cannot open the store;
 // 2 invalid configuration or usage.
 
 #include <cstdio>
