@@ -157,6 +157,16 @@ void read_persistence(Section s, PersistenceConfig& c) {
     r.duration("connect_timeout", o.connect_timeout);
     r.duration("command_timeout", o.command_timeout);
     r.integer("pool_size", o.pool_size, 1, 1024);
+    r.str("mode", o.mode);
+    if (o.mode != "standalone" && o.mode != "cluster" && o.mode != "sentinel") {
+      r.fail("mode", "must be \"standalone\", \"cluster\" or \"sentinel\", not '" + o.mode + "'");
+    }
+    r.strings("cluster_nodes", o.cluster_nodes);
+    r.strings("sentinels", o.sentinels);
+    r.str("master_name", o.master_name);
+    r.str("sentinel_password", o.sentinel_password.value);
+    r.str("sentinel_password_env", o.sentinel_password.env);
+    r.str("sentinel_password_file", o.sentinel_password.file);
     r.finish();
   }
   {
