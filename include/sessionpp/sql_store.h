@@ -21,6 +21,9 @@ struct SqlStoreOptions {
   //   sqlite:///absolute/path/to/file.db[?mode=ro]
   // User and password are percent-decoded. Default: none (required).
   std::string url;
+  // The password, when it is not in the URL (from an environment variable or a file, say).
+  // Non-empty: used instead of any password the URL carries. Never logged. Default: empty.
+  std::string password;
   // How messages name this database, e.g. the key of its [databases.NAME] table.
   // Default (empty): the URL without its password.
   std::string name;

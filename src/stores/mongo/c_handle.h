@@ -4,16 +4,11 @@
 
 #include <memory>
 
+#include "core/c_deleter.h"
+
 namespace sessionpp::mongo {
 
-// A stateless deleter calling the C library's destroy function: one unique_ptr type per handle.
-template <auto Fn>
-struct CDeleter {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    Fn(p);
-  }
-};
+using detail::CDeleter;
 
 using UriPtr = std::unique_ptr<mongoc_uri_t, CDeleter<&mongoc_uri_destroy>>;
 using ClientPoolPtr = std::unique_ptr<mongoc_client_pool_t, CDeleter<&mongoc_client_pool_destroy>>;

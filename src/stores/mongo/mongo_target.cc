@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include "core/uri.h"
+
 namespace sessionpp::mongo {
 namespace {
 
@@ -22,22 +24,6 @@ bool valid_collection_name(std::string_view c) {
   if (c.empty() || c.size() > 200) return false;
   if (c.starts_with("system.")) return false;
   return c.find_first_of(std::string_view("$\0", 2)) == std::string_view::npos;
-}
-
-std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
 }
 
 Result<void> check_timeout(std::chrono::milliseconds t, const char* field) {
@@ -82,7 +68,7 @@ void ensure_mongoc_initialized() {
 
 std::string redact(std::string message, std::string_view secret) {
   if (secret.empty()) return message;
-  for (const std::string& s : {std::string(secret), percent_encode(secret)}) {
+  for (const std::string& s : {std::string(secret), detail::percent_encode(secret)}) {
     for (std::size_t at = message.find(s); at != std::string::npos; at = message.find(s, at + 3)) {
       message.replace(at, s.size(), "***");
     }

@@ -1,16 +1,9 @@
 #pragma once
 
-#include <memory>
+#include "core/c_deleter.h"
 
 namespace sessionpp::sql {
 
-// A stateless deleter for a C handle: std::unique_ptr<T, CDeleter<&free_fn>>.
-template <auto Free>
-struct CDeleter {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    if (p != nullptr) Free(p);
-  }
-};
+using detail::CDeleter;
 
 }  // namespace sessionpp::sql

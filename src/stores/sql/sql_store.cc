@@ -503,6 +503,7 @@ bool valid_prefix(const std::string& p) {
 Result<std::unique_ptr<SqlStore>> open_store(const SqlStoreOptions& o) {
   auto url = parse_db_url(o.url);
   if (!url) return std::move(url).error();
+  if (!o.password.empty()) url->password = o.password;
   if (!valid_prefix(o.table_prefix)) {
     return make_error(Errc::kInvalidArgument, "SqlStoreOptions.table_prefix '" + o.table_prefix +
                                                   "' must be at most 32 letters, digits or '_'");

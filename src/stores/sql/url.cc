@@ -2,32 +2,17 @@
 
 #include <charconv>
 
+#include "core/uri.h"
 #include "sessionpp/sql_store.h"
 
 namespace sessionpp::sql {
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
+// The shared decoder, in the out-parameter form the parser below reads best with.
 bool percent_decode(std::string_view in, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    const int hi = hex_digit(in[i + 1]);
-    const int lo = hex_digit(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
+  auto decoded = detail::percent_decode(in);
+  if (!decoded) return false;
+  out = std::move(*decoded);
   return true;
 }
 
@@ -103,20 +88,14 @@ Result<DbUrl> parse_db_url(const std::string& url) {
     query = rest.substr(q + 1);
     rest = rest.substr(0, q);
   }
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    std::string k, v;
-    if (!percent_decode(pair.substr(0, eq), k) ||
-        !percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
-                        v)) {
-      return bad(u.redacted, "has a malformed %-escape in its options");
-    }
-    u.params.emplace_back(std::move(k), std::move(v));
-  }
+  const bool query_ok =
+      detail::for_each_query_pair(query, [&](std::string_view key, std::string_view value) {
+        std::string k, v;
+        if (!percent_decode(key, k) || !percent_decode(value, v)) return false;
+        u.params.emplace_back(std::move(k), std::move(v));
+        return true;
+      });
+  if (!query_ok) return bad(u.redacted, "has a malformed %-escape in its options");
 
   if (u.scheme == DbUrl::Scheme::kSqlite) {
     // sqlite:///abs/path: an empty authority, then the absolute path.
