@@ -8,8 +8,11 @@ dir="$(cd "$(dirname "$0")/../../tests/browser" && pwd)"
 stamp="$dir/node_modules/.package-lock.json"
 
 if ! command -v npm >/dev/null 2>&1; then
-  echo "setup: browser tests: npm is not installed (apt-get install nodejs npm)" >&2
-  exit 1
+  echo "setup: browser tests: installing Debian's npm"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    npm >/dev/null
 fi
 if [ -f "$stamp" ] && [ -d "$dir/node_modules/playwright-core" ] &&
    [ "$stamp" -nt "$dir/package-lock.json" ]; then
