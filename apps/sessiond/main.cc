@@ -4,8 +4,8 @@
 //   sessiond --check-config [--config FILE]
 //
 // SIGHUP re-reads the --config file and applies its [security] and [databases] (see
-// docs/console.md). Exit codes: 0 clean exit or valid configuration; 1 cannot listen or cannot open the store;
-// 2 invalid configuration or usage.
+// docs/console.md). Exit codes: 0 clean exit or valid configuration; 1 cannot listen or cannot open
+// the store; 2 invalid configuration or usage.
 
 #include <cstdio>
 #include <cstdlib>

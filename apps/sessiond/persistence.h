@@ -30,7 +30,7 @@ struct RedisPersistence {
   Duration connect_timeout = std::chrono::seconds(2);  // Default: 2s
   Duration command_timeout = std::chrono::seconds(2);  // Default: 2s
   std::int64_t pool_size = 16;                         // Default: 16 (as many as worker threads)
-  std::string mode = "standalone";  // standalone | cluster | sentinel. Default: standalone
+  std::string mode = "standalone";         // standalone | cluster | sentinel. Default: standalone
   std::vector<std::string> cluster_nodes;  // cluster seeds, "host:port". Default: empty
   std::vector<std::string> sentinels;      // Sentinels, "host:port". Default: empty
   std::string master_name;                 // the Sentinels' name of the primary. Default: empty
