@@ -12,19 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/c_deleter.h"
 #include "sessionpp/result.h"
 #include "stores/redis/endpoint.h"
 
 namespace sessionpp::redis {
 
-// Frees a C handle with F; the one deleter for every hiredis pointer.
-template <auto F>
-struct CDeleter {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    if (p != nullptr) F(p);
-  }
-};
+using detail::CDeleter;
 using ContextPtr = std::unique_ptr<redisContext, CDeleter<&redisFree>>;
 using ReplyPtr = std::unique_ptr<redisReply, CDeleter<&freeReplyObject>>;
 

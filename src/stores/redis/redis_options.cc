@@ -5,36 +5,15 @@
 #include <charconv>
 #include <string>
 
+#include "core/uri.h"
+
 namespace sessionpp {
 namespace {
 
 Error bad(std::string message) { return make_error(Errc::kInvalidArgument, std::move(message)); }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; nullopt on a malformed escape.
-std::optional<std::string> decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    const int a = hex(s[i + 1]);
-    const int b = hex(s[i + 2]);
-    if (a < 0 || b < 0) return std::nullopt;
-    out.push_back(static_cast<char>(a * 16 + b));
-    i += 2;
-  }
-  return out;
-}
+// Percent-decoding (the one codec in core); nullopt on a malformed escape.
+std::optional<std::string> decode(std::string_view s) { return detail::percent_decode(s); }
 
 template <typename T>
 std::optional<T> number(std::string_view s) {
