@@ -38,9 +38,11 @@ URL_VARIABLES = {
     "mysql": "SESSIONPP_TEST_MYSQL_URL",
     "mongodb": "SESSIONPP_TEST_MONGO_URI",
 }
-SERVICES = {"redis": "redis", "postgresql": "postgres", "mysql": "mariadb", "mongodb": "ferretdb"}
+SERVICES = {"redis": "redis", "postgresql": "postgres", "mysql": "mariadb", "mongodb": "ferretdb",
+            "redis-cluster": "redis-cluster"}
 SINGLE_NODE = {"in-memory", "sqlite"}
-STORES = ["in-memory", "sqlite", "redis", "postgresql", "mysql", "mongodb"]
+STORES = ["in-memory", "sqlite", "redis", "redis-cluster", "postgresql", "mysql", "mongodb"]
+CLUSTER_DEFAULT_NODES = ",".join(f"127.0.0.1:{p}" for p in range(17001, 17007))
 
 ADMIN_PASSWORD_ENV = "SESSIOND_ADMIN_PASSWORD"
 
@@ -76,6 +78,16 @@ def persistence_toml(store: str, namespace: str, workdir: Path) -> str:
             '[security.session_persistence.jdbc]\ndatabase = "main"\n'
             f"table_prefix = {toml_string(namespace + '_')}\n"
             f'[databases.main]\nurl = {toml_string("sqlite://" + str(workdir / "sessions.db"))}\n'
+        )
+    if store == "redis-cluster":
+        nodes = os.environ.get("SESSIONPP_TEST_REDIS_CLUSTER_NODES", CLUSTER_DEFAULT_NODES)
+        password = os.environ.get("SESSIONPP_TEST_REDIS_CLUSTER_PASSWORD", "sessionpp-test")
+        seeds = ", ".join(toml_string(n) for n in nodes.split(","))
+        return (
+            '[security.session_persistence]\ntype = "redis"\n'
+            "[security.session_persistence.redis]\n"
+            f'mode = "cluster"\ncluster_nodes = [{seeds}]\n'
+            f"password = {toml_string(password)}\nkey_prefix = {toml_string(namespace + ':')}\n"
         )
     url = os.environ.get(URL_VARIABLES[store], DEFAULT_URLS[store])
     u = urllib.parse.urlsplit(url)

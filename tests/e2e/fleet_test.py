@@ -14,6 +14,8 @@ import argparse
 import collections
 import http.client
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -79,6 +81,20 @@ class Client:
                                        {"Content-Type": "application/json"})
         assert status == 200, (status, body)
         assert self.cookie, "login set no cookie"
+
+
+def cluster_primary_port() -> int:
+    """The port of a Redis Cluster primary that holds slots (CLUSTER NODES on the first seed)."""
+    nodes = os.environ.get("SESSIONPP_TEST_REDIS_CLUSTER_NODES", fleetlib.CLUSTER_DEFAULT_NODES)
+    password = os.environ.get("SESSIONPP_TEST_REDIS_CLUSTER_PASSWORD", "sessionpp-test")
+    host, port = nodes.split(",")[0].split(":")
+    out = subprocess.run(["redis-cli", "-h", host, "-p", port, "-a", password, "--no-auth-warning",
+                          "cluster", "nodes"], check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        fields = line.split()
+        if "master" in fields[2] and "fail" not in fields[2] and len(fields) > 8:
+            return int(fields[1].split("@")[0].rsplit(":", 1)[1])
+    raise RuntimeError("no primary with slots in CLUSTER NODES:\n" + out)
 
 
 class FleetTest(unittest.TestCase):
@@ -236,7 +252,54 @@ class FleetTest(unittest.TestCase):
         STATS["kill9_non_200"] = sum(v for k, v in statuses.items() if k != 200)
         self.fleet.start_node(2)
 
+    def test_cluster_primary_killed_under_load_logs_nobody_out(self):
+        if STORE != "redis-cluster":
+            self.skipTest("cluster only; other stores take a whole-store outage below")
+        clients = [self.signed_in() for _ in range(3)]
+        stop = threading.Event()
+        statuses = collections.Counter()
+        lock = threading.Lock()
+
+        def load(c: Client):
+            while not stop.is_set():
+                try:
+                    status = c.request("GET", "/api/session")[0]
+                except OSError:
+                    status = -1
+                with lock:
+                    statuses[status] += 1
+                time.sleep(0.01)
+
+        threads = [threading.Thread(target=load, args=(c,)) for c in clients]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)
+        primary = cluster_primary_port()
+        cluster_dir = Path(os.environ.get("SESSIONPP_TEST_REDIS_CLUSTER_DIR",
+                                          ROOT / ".services" / "redis-cluster"))
+        pid = int((cluster_dir / str(primary) / "redis.pid").read_text().strip())
+        os.kill(pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        try:
+            self.wait_for(lambda: all(c.request("GET", "/api/session")[0] == 200
+                                      for c in clients), 10.0,
+                          "every client answered 200 after the failover")
+            recovery = time.monotonic() - killed_at
+            time.sleep(1.0)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+            subprocess.run([str(ROOT / "scripts" / "services"), "start", "redis-cluster"],
+                           check=True)
+        self.assertEqual(statuses[401], 0, statuses)
+        self.assertNotIn(500, statuses, statuses)
+        STATS["recovery_s"] = max(float(STATS.get("recovery_s", 0.0)), recovery)
+        STATS["requests"] += sum(statuses.values())
+
     def test_store_outage_is_503_and_heals_without_restarts(self):
+        if STORE == "redis-cluster":
+            self.skipTest("the cluster's nodes keep no data on disk; its failover is tested above")
         service = fleetlib.SERVICES[STORE]
         c = self.signed_in()
         self.assertEqual(c.request("GET", "/api/session")[0], 200)
@@ -284,15 +347,22 @@ class FleetTest(unittest.TestCase):
         STATS["requests"] += sum(statuses.values())
 
 
+def result_line(result: unittest.TestResult) -> str:
+    return (f"{result.testsRun - len(result.failures) - len(result.errors) - len(result.skipped)}"
+            f" passed, {len(result.failures) + len(result.errors)} failed, "
+            f"{len(result.skipped)} skipped (not applicable to this store)")
+
+
 def main() -> int:
     global STORE
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", required=True,
-                        choices=["redis", "postgresql", "mysql", "mongodb"])
+                        choices=["redis", "redis-cluster", "postgresql", "mysql", "mongodb"])
     args, rest = parser.parse_known_args()
     STORE = args.store
     program = unittest.main(argv=[sys.argv[0]] + rest, exit=False, verbosity=2)
-    print(f"fleet[{STORE}]: requests {STATS['requests']}, split {STATS.get('split')}, "
+    print(f"fleet[{STORE}]: {result_line(program.result)}; requests {STATS['requests']}, "
+          f"split {STATS.get('split')}, "
           f"non-200 during kill -9: {STATS.get('kill9_non_200')}, "
           f"longest recovery after store restart: {STATS.get('recovery_s', 0.0):.2f} s")
     result = program.result
