@@ -67,6 +67,12 @@ class Client:
                     self.conn = None
                 if attempt == 1:
                     raise
+            except Exception:
+                # Any other failure leaves the connection mid-exchange: never reuse it.
+                conn.close()
+                if port is None:
+                    self.conn = None
+                raise
         if port is not None:
             conn.close()
         for name, value in r.getheaders():
@@ -83,18 +89,36 @@ class Client:
         assert self.cookie, "login set no cookie"
 
 
-def cluster_primary_port() -> int:
-    """The port of a Redis Cluster primary that holds slots (CLUSTER NODES on the first seed)."""
-    nodes = os.environ.get("SESSIONPP_TEST_REDIS_CLUSTER_NODES", fleetlib.CLUSTER_DEFAULT_NODES)
+def redis_cli(port: int, *args: str) -> str:
     password = os.environ.get("SESSIONPP_TEST_REDIS_CLUSTER_PASSWORD", "sessionpp-test")
-    host, port = nodes.split(",")[0].split(":")
-    out = subprocess.run(["redis-cli", "-h", host, "-p", port, "-a", password, "--no-auth-warning",
-                          "cluster", "nodes"], check=True, capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        fields = line.split()
-        if "master" in fields[2] and "fail" not in fields[2] and len(fields) > 8:
-            return int(fields[1].split("@")[0].rsplit(":", 1)[1])
-    raise RuntimeError("no primary with slots in CLUSTER NODES:\n" + out)
+    return subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(port), "-a", password,
+                           "--no-auth-warning", *args],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def cluster_primary_port(timeout: float = 30.0) -> int:
+    """A Redis Cluster primary holding slots whose replica is in sync (so it can take over)."""
+    nodes = os.environ.get("SESSIONPP_TEST_REDIS_CLUSTER_NODES", fleetlib.CLUSTER_DEFAULT_NODES)
+    seed = int(nodes.split(",")[0].split(":")[1])
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in redis_cli(seed, "cluster", "nodes").splitlines():
+            fields = line.split()
+            if "master" not in fields[2] or "fail" in fields[2] or len(fields) <= 8:
+                continue
+            port = int(fields[1].split("@")[0].rsplit(":", 1)[1])
+            if "state=online" in redis_cli(port, "info", "replication"):
+                return port
+        time.sleep(0.2)
+    raise RuntimeError("no cluster primary with an in-sync replica")
+
+
+def cluster_node_pid(port: int) -> int:
+    """The pid of the Redis Cluster node on `port`, as the node itself reports it."""
+    for line in redis_cli(port, "info", "server").splitlines():
+        if line.startswith("process_id:"):
+            return int(line.split(":", 1)[1])
+    raise RuntimeError(f"no process_id in INFO server of 127.0.0.1:{port}")
 
 
 class FleetTest(unittest.TestCase):
@@ -124,7 +148,7 @@ class FleetTest(unittest.TestCase):
             try:
                 if predicate():
                     return time.monotonic() - start
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 pass
             time.sleep(0.05)
         self.fail(f"{what}: not within {timeout} s")
@@ -264,7 +288,7 @@ class FleetTest(unittest.TestCase):
             while not stop.is_set():
                 try:
                     status = c.request("GET", "/api/session")[0]
-                except OSError:
+                except (OSError, http.client.HTTPException):
                     status = -1
                 with lock:
                     statuses[status] += 1
@@ -275,15 +299,14 @@ class FleetTest(unittest.TestCase):
             t.start()
         time.sleep(1.0)
         primary = cluster_primary_port()
-        cluster_dir = Path(os.environ.get("SESSIONPP_TEST_REDIS_CLUSTER_DIR",
-                                          ROOT / ".services" / "redis-cluster"))
-        pid = int((cluster_dir / str(primary) / "redis.pid").read_text().strip())
-        os.kill(pid, signal.SIGKILL)
+        time.sleep(1.0)  # the sessions above are a second old when the primary dies
+        os.kill(cluster_node_pid(primary), signal.SIGKILL)
         killed_at = time.monotonic()
         try:
-            self.wait_for(lambda: all(c.request("GET", "/api/session")[0] == 200
-                                      for c in clients), 10.0,
-                          "every client answered 200 after the failover")
+            # Fresh connections: the load threads own the clients' own.
+            self.wait_for(lambda: all(Client(self.port, c.cookie).request("GET", "/api/session")[0]
+                                      == 200 for c in clients), 10.0,
+                          f"every client answered 200 after the failover (seen: {statuses})")
             recovery = time.monotonic() - killed_at
             time.sleep(1.0)
         finally:
