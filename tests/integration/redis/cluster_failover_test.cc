@@ -42,10 +42,21 @@ int service(const std::string& name, const char* verb) {
   return std::system(cmd.c_str());
 }
 
-int read_pid(const std::string& file) {
-  std::ifstream in(file);
+// The pid of the Redis server on 127.0.0.1:`port`, as the server itself reports it (INFO
+// server), so the test finds the process whoever started it; 0 when it does not answer.
+constexpr const char* kTestPassword = "sessionpp-test";
+
+int server_pid(int port, const std::string& password) {
+  const std::string cmd = "redis-cli -h 127.0.0.1 -p " + std::to_string(port) + " -a '" + password +
+                          "' --no-auth-warning info server 2>/dev/null";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return 0;
   int pid = 0;
-  in >> pid;
+  char line[512];
+  while (std::fgets(line, sizeof line, p) != nullptr) {
+    if (std::sscanf(line, "process_id:%d", &pid) == 1) break;
+  }
+  ::pclose(p);
   return pid;
 }
 
@@ -198,10 +209,8 @@ TEST(RedisClusterFailoverTest, PrimaryKilledUnderLoadReplicaTakesOverSameStoreSe
     break;
   }
   ASSERT_GT(port, 0) << "no primary found for slot " << slot;
-  const std::string pidfile = redis_services_dir(SESSIONPP_SOURCE_DIR) + "/redis-cluster/" +
-                              std::to_string(port) + "/redis.pid";
-  const int pid = read_pid(pidfile);
-  ASSERT_GT(pid, 1) << pidfile;
+  const int pid = server_pid(port, kTestPassword);
+  ASSERT_GT(pid, 1) << "no process_id from 127.0.0.1:" << port;
 
   const Outcome out = failover_under_load(*repo, [&] {
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
@@ -331,10 +340,8 @@ TEST(RedisSentinelFailoverTest, PrimaryKilledUnderLoadSentinelsPromoteSameStoreS
   SESSIONPP_REQUIRE_STORE(open_redis_store(o), repo);
   const auto [host, port] = redis_sentinel_primary(o);
   ASSERT_GT(port, 0);
-  const std::string pidfile = redis_services_dir(SESSIONPP_SOURCE_DIR) + "/redis-sentinel/" +
-                              std::to_string(port) + "/redis.pid";
-  const int pid = read_pid(pidfile);
-  ASSERT_GT(pid, 1) << pidfile;
+  const int pid = server_pid(port, kTestPassword);
+  ASSERT_GT(pid, 1) << "no process_id from 127.0.0.1:" << port;
 
   const Outcome out = failover_under_load(*repo, [&] {
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
