@@ -124,7 +124,10 @@ TEST(MongoOutageTest, HungServerTimesOutThenRecovers) {
       "/ferretdb/ferretdb.pid";
   std::ifstream in(pidfile);
   long pid = 0;
-  if (!(in >> pid) || pid <= 0) GTEST_SKIP() << "no pid file " << pidfile;
+  if (!(in >> pid) || pid <= 0) {
+    if (in_ci()) FAIL() << "no pid file " << pidfile << " (scripts/services start ferretdb)";
+    GTEST_SKIP() << "no pid file " << pidfile;
+  }
 
   const std::string collection = fresh_namespace() + "hang";
   DropOnExit drop{collection};
