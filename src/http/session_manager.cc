@@ -3,21 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "http/text.h"
+
 namespace sessionpp::http {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using detail::iequals;
+using detail::trim;
 
 bool forwarded_https(const Request& request) {
   const auto proto = request.header("X-Forwarded-Proto");
