@@ -42,7 +42,10 @@ class MongoAuthTest : public ::testing::Test {
     std::unique_ptr<SessionRepository> probe;
     SESSIONPP_REQUIRE_STORE(open_mongo_store(mongo_test_options(collection_)), probe);
     fields_ = fields_of_test_uri();
-    if (fields_.username.empty()) GTEST_SKIP() << "SESSIONPP_TEST_MONGO_URI has no user";
+    if (fields_.username.empty()) {
+      if (in_ci()) FAIL() << "SESSIONPP_TEST_MONGO_URI has no user: the auth tests cannot run";
+      GTEST_SKIP() << "SESSIONPP_TEST_MONGO_URI has no user";
+    }
   }
   void TearDown() override { drop_mongo_collection(collection_); }
 
