@@ -3,8 +3,12 @@
 #include <sodium.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <charconv>
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "config_writer.h"
 #include "log.h"
@@ -84,11 +88,18 @@ json::object security_json(const App& app, const Config& c) {
   o["max_sessions_per_user"] = s.max_sessions_per_user;
   json::object per;
   per["type"] = p.type;
-  per["redis"] = json::object{{"host", p.redis.host},
+  json::array cluster_nodes(p.redis.cluster_nodes.begin(), p.redis.cluster_nodes.end());
+  json::array sentinels(p.redis.sentinels.begin(), p.redis.sentinels.end());
+  per["redis"] = json::object{{"mode", p.redis.mode},
+                              {"host", p.redis.host},
                               {"port", p.redis.port},
                               {"database", p.redis.database},
                               {"key_prefix", p.redis.key_prefix},
-                              {"password_set", !p.redis.password.empty()}};
+                              {"password_set", !p.redis.password.empty()},
+                              {"cluster_nodes", std::move(cluster_nodes)},
+                              {"sentinels", std::move(sentinels)},
+                              {"master_name", p.redis.master_name},
+                              {"sentinel_password_set", !p.redis.sentinel_password.empty()}};
   per["jdbc"] = json::object{{"database", p.jdbc.database}, {"table_prefix", p.jdbc.table_prefix}};
   per["mongodb"] = json::object{{"host", p.mongodb.host},
                                 {"port", p.mongodb.port},
@@ -166,17 +177,7 @@ class FormReader {
     const json::object& f = fields ? *fields : kEmpty;
     const std::string base = std::string(kPersistence) + "." + type + ".";
     if (type == "redis") {
-      host(f, "redis", base);
-      port(f, "redis", base);
-      if (const json::value* v = f.if_contains("database")) {
-        auto n = integer(*v);
-        if (!n || *n < 0 || *n > (1 << 20)) {
-          errors["redis.database"] = "must be a database index, 0 or more (0 by default)";
-        } else {
-          set(base + "database", *n);
-        }
-      }
-      password(f, "redis", base);
+      redis(f, base);
     } else if (type == "jdbc") {
       const json::value* v = f.if_contains("database");
       const std::string name = v && v->is_string() ? std::string(v->as_string()) : "";
@@ -212,6 +213,146 @@ class FormReader {
   }
 
  private:
+  // [security.session_persistence.redis]: the fields of the chosen mode only. Keys of the other
+  // modes are removed from the file (their secrets are kept); host and port stay as they were
+  // in cluster and sentinel mode, where they are not used.
+  void redis(const json::object& f, const std::string& base) {
+    std::string mode = "standalone";  // a form without a mode is the standalone form
+    if (const json::value* v = f.if_contains("mode"); v != nullptr && !v->is_null()) {
+      mode = v->is_string() ? std::string(v->as_string()) : "";
+      if (mode != "standalone" && mode != "cluster" && mode != "sentinel") {
+        errors["redis.mode"] = "must be standalone, cluster or sentinel";
+        return;
+      }
+    }
+    set(base + "mode", mode);
+    if (mode == "standalone") {
+      host(f, "redis", base);
+      port(f, "redis", base);
+    }
+    if (mode == "cluster") {
+      // Redis Cluster has one database: 0.
+      if (const json::value* v = f.if_contains("database")) {
+        auto n = integer(*v);
+        if (!n || *n != 0) errors["redis.database"] = "must be 0 in cluster mode";
+      }
+      edit.erase.push_back(base + "database");
+      if (auto nodes = endpoints(f, "cluster_nodes")) {
+        edit.set_lists.emplace_back(base + "cluster_nodes", std::move(*nodes));
+      }
+    } else {
+      if (const json::value* v = f.if_contains("database")) {
+        auto n = integer(*v);
+        if (!n || *n < 0 || *n > (1 << 20)) {
+          errors["redis.database"] = "must be a database index, 0 or more (0 by default)";
+        } else {
+          set(base + "database", *n);
+        }
+      }
+      edit.erase.push_back(base + "cluster_nodes");
+    }
+    if (mode == "sentinel") {
+      if (auto list = endpoints(f, "sentinels")) {
+        edit.set_lists.emplace_back(base + "sentinels", std::move(*list));
+      }
+      const json::value* v = f.if_contains("master_name");
+      const std::string name = v && v->is_string() ? std::string(v->as_string()) : "";
+      bool ok = name.size() <= kMaxNameBytes;
+      for (char c : name) ok = ok && static_cast<unsigned char>(c) > ' ' && c != 0x7f;
+      if (name.empty()) {
+        errors["redis.master_name"] = "is required in sentinel mode";
+      } else if (!ok) {
+        errors["redis.master_name"] = "must be at most " + std::to_string(kMaxNameBytes) +
+                                      " bytes without spaces or control characters";
+      } else {
+        set(base + "master_name", name);
+      }
+      password(f, "redis", base, "sentinel_password");
+    } else {
+      edit.erase.push_back(base + "sentinels");
+      edit.erase.push_back(base + "master_name");
+    }
+    password(f, "redis", base);
+  }
+
+  // A list of "HOST:PORT" ("[V6]:PORT"): a JSON array of strings, or one string with the
+  // entries separated by newlines or commas. Blank entries are dropped.
+  std::optional<std::vector<std::string>> endpoints(const json::object& f, const std::string& key) {
+    const std::string field = "redis." + key;
+    std::vector<std::string> raw;
+    const json::value* v = f.if_contains(key);
+    if (v != nullptr && v->is_string()) {
+      std::string_view text = v->as_string();
+      while (!text.empty()) {
+        const std::size_t end = text.find_first_of(",\n");
+        raw.emplace_back(text.substr(0, end));
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+      }
+    } else if (v != nullptr && v->is_array()) {
+      for (const json::value& e : v->as_array()) {
+        if (!e.is_string()) {
+          errors[field] = "must be a list of HOST:PORT strings";
+          return std::nullopt;
+        }
+        raw.emplace_back(e.as_string());
+      }
+    } else if (v != nullptr && !v->is_null()) {
+      errors[field] = "must be a list of HOST:PORT strings";
+      return std::nullopt;
+    }
+    std::vector<std::string> out;
+    for (std::string& e : raw) {
+      const std::size_t first = e.find_first_not_of(" \t\r\n");
+      if (first == std::string::npos) continue;
+      e = e.substr(first, e.find_last_not_of(" \t\r\n") - first + 1);
+      if (auto problem = endpoint_problem(e)) {
+        errors[field] = "'" + (e.size() > 80 ? e.substr(0, 80) + "..." : e) + "' " + *problem;
+        return std::nullopt;
+      }
+      for (const std::string& seen : out) {
+        if (seen == e) {
+          errors[field] = "'" + e + "' is listed twice";
+          return std::nullopt;
+        }
+      }
+      out.push_back(std::move(e));
+    }
+    if (out.empty()) {
+      errors[field] = "needs at least one HOST:PORT";
+      return std::nullopt;
+    }
+    if (out.size() > kMaxEndpoints) {
+      errors[field] = "must list at most " + std::to_string(kMaxEndpoints) + " entries, not " +
+                      std::to_string(out.size());
+      return std::nullopt;
+    }
+    return out;
+  }
+  static std::optional<std::string> endpoint_problem(const std::string& e) {
+    constexpr std::string_view kForm =
+        "must be HOST:PORT ([V6]:PORT for IPv6) with a port between 1 and 65535";
+    if (e.size() > kMaxEndpointBytes) {
+      return "is longer than " + std::to_string(kMaxEndpointBytes) + " bytes";
+    }
+    auto a = parse_listen(e);
+    if (!a || a->port == 0) return std::string(kForm);
+    // An unbracketed host with a colon is an IPv6 address without its brackets.
+    if (!e.starts_with('[') && a->host.find(':') != std::string::npos) return std::string(kForm);
+    for (char c : a->host) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' &&
+          c != ':') {
+        return "must be HOST:PORT: the host has a character other than letters, digits, '.', '-', "
+               "'_' (or ':' inside [ ])";
+      }
+    }
+    return std::nullopt;
+  }
+
+  static constexpr std::size_t kMaxEndpoints = 64;
+  static constexpr std::size_t kMaxEndpointBytes = 261;  // "[" + 253 + "]:65535"
+  static constexpr std::size_t kMaxNameBytes = 200;
+  static constexpr std::size_t kMaxPasswordBytes = 1024;
+
   template <typename T>
   void set(std::string key, T value) {
     edit.set.emplace_back(std::move(key), TomlValue(std::move(value)));
@@ -259,17 +400,21 @@ class FormReader {
     }
     set(base + "port", *n);
   }
-  void password(const json::object& f, const std::string& type, const std::string& base) {
-    const json::value* v = f.if_contains("password");
+  // `key` ("password", "sentinel_password"): empty or absent keeps the stored secret (whether
+  // it was given as KEY, KEY_env or KEY_file); a new one is written as KEY and replaces the others.
+  void password(const json::object& f, const std::string& type, const std::string& base,
+                const std::string& key = "password") {
+    const json::value* v = f.if_contains(key);
     if (v == nullptr || v->is_null()) return;
-    if (!v->is_string()) {
-      errors[type + ".password"] = "must be a string";
+    if (!v->is_string() || v->as_string().size() > kMaxPasswordBytes) {
+      errors[type + "." + key] =
+          "must be a string of at most " + std::to_string(kMaxPasswordBytes) + " bytes";
       return;
     }
     if (v->as_string().empty()) return;  // empty: keep the stored one
-    set(base + "password", std::string(v->as_string()));
-    edit.erase.push_back(base + "password_env");
-    edit.erase.push_back(base + "password_file");
+    set(base + key, std::string(v->as_string()));
+    edit.erase.push_back(base + key + "_env");
+    edit.erase.push_back(base + key + "_file");
   }
   static std::optional<std::string> mongo_name_problem(const std::string& name) {
     if (name.empty()) return "is required";

@@ -73,6 +73,17 @@ sessionpp::Result<std::string> apply_edit(std::string_view original, std::string
     }
     std::visit([&](const auto& v) { t->insert_or_assign(parts.back(), v); }, value);
   }
+  for (const auto& [key, list] : edit.set_lists) {
+    const auto parts = split_key(key);
+    toml::table* t = table_at(root, parts, parts.size() - 1, true);
+    if (t == nullptr) {
+      return make_error(Errc::kInvalidArgument,
+                        std::string(source) + ": " + key + ": a parent key is not a table");
+    }
+    toml::array a;
+    for (const std::string& e : list) a.push_back(e);
+    t->insert_or_assign(parts.back(), std::move(a));
+  }
   std::ostringstream out;
   out << toml::toml_formatter(
              root, toml::toml_formatter::default_flags & ~toml::format_flags::indentation)

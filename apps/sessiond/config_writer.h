@@ -21,6 +21,9 @@ struct ConfigEdit {
   // Dotted keys from the root ("security.session_persistence.redis.port") and their new value;
   // missing tables are created.
   std::vector<std::pair<std::string, TomlValue>> set;
+  // Dotted keys and the array of strings each gets (kept apart from `set`: GCC 12 warns
+  // spuriously about a variant holding a vector).
+  std::vector<std::pair<std::string, std::vector<std::string>>> set_lists;
   // Dotted keys to delete; absent ones are ignored.
   std::vector<std::string> erase;
 };

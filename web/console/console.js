@@ -46,6 +46,21 @@ function showType() {
   }
 }
 
+// Shows the Redis fields of the chosen mode only; hidden ones are disabled (not sent, not tabbed).
+function showRedisMode() {
+  const mode = $('redis-mode').value;
+  for (const el of document.querySelectorAll('[data-redis-modes]')) {
+    const on = el.dataset.redisModes.split(' ').includes(mode);
+    el.hidden = !on;
+    for (const input of el.querySelectorAll('input, select, textarea')) input.disabled = !on;
+  }
+}
+
+// A textarea of "host:port" entries, one per line or separated by commas -> the list.
+function endpointList(id) {
+  return $(id).value.split(/[\n,]/).map((e) => e.trim()).filter((e) => e !== '');
+}
+
 function clearErrors() {
   for (const el of document.querySelectorAll('.error')) el.textContent = '';
   for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
@@ -55,7 +70,10 @@ const FIELD_INPUT = {
   'authentication': 'authentication', 'session_timeout': 'session_timeout',
   'max_sessions_per_user': 'max_sessions_per_user', 'type': 'type',
   'redis.host': 'redis-host', 'redis.port': 'redis-port', 'redis.password': 'redis-password',
-  'redis.database': 'redis-database', 'jdbc.database': 'jdbc-database',
+  'redis.database': 'redis-database', 'redis.mode': 'redis-mode',
+  'redis.cluster_nodes': 'redis-cluster_nodes', 'redis.sentinels': 'redis-sentinels',
+  'redis.master_name': 'redis-master_name', 'redis.sentinel_password': 'redis-sentinel_password',
+  'jdbc.database': 'jdbc-database',
   'mongodb.host': 'mongodb-host', 'mongodb.port': 'mongodb-port',
   'mongodb.database': 'mongodb-database', 'mongodb.username': 'mongodb-username',
   'mongodb.password': 'mongodb-password',
@@ -93,6 +111,13 @@ function fill(s) {
   $('redis-database').value = String(p.redis.database);
   $('redis-password').value = '';
   passwordHelp('redis-password', p.redis.password_set);
+  $('redis-mode').value = p.redis.mode || 'standalone';
+  $('redis-cluster_nodes').value = (p.redis.cluster_nodes || []).join('\n');
+  $('redis-sentinels').value = (p.redis.sentinels || []).join('\n');
+  $('redis-master_name').value = p.redis.master_name || '';
+  $('redis-sentinel_password').value = '';
+  passwordHelp('redis-sentinel_password', p.redis.sentinel_password_set);
+  showRedisMode();
   const select = $('jdbc-database');
   select.textContent = '';
   if (s.databases.length === 0) {
@@ -126,10 +151,20 @@ function formBody() {
     persistence: { type },
   };
   if (type === 'redis') {
-    body.persistence.redis = {
-      host: $('redis-host').value.trim(), port: $('redis-port').value.trim(),
-      database: $('redis-database').value.trim() || '0', password: $('redis-password').value,
-    };
+    const mode = $('redis-mode').value;
+    const redis = { mode, password: $('redis-password').value };
+    if (mode === 'standalone') {
+      redis.host = $('redis-host').value.trim();
+      redis.port = $('redis-port').value.trim();
+    } else if (mode === 'cluster') {
+      redis.cluster_nodes = endpointList('redis-cluster_nodes');
+    } else {
+      redis.sentinels = endpointList('redis-sentinels');
+      redis.master_name = $('redis-master_name').value.trim();
+      redis.sentinel_password = $('redis-sentinel_password').value;
+    }
+    if (mode !== 'cluster') redis.database = $('redis-database').value.trim() || '0';
+    body.persistence.redis = redis;
   } else if (type === 'jdbc') {
     body.persistence.jdbc = { database: $('jdbc-database').value };
   } else if (type === 'mongodb') {
@@ -293,6 +328,7 @@ async function endUser(user) {
 
 document.addEventListener('DOMContentLoaded', () => {
   $('type').addEventListener('change', () => { clearErrors(); showType(); });
+  $('redis-mode').addEventListener('change', () => { clearErrors(); showRedisMode(); });
   $('test').addEventListener('click', () => submit(false));
   $('security-form').addEventListener('submit', (e) => { e.preventDefault(); submit(true); });
   $('sessions-filter').addEventListener('submit', (e) => { e.preventDefault(); loadSessions(); });

@@ -58,6 +58,78 @@ bool redis_up() {
   return r.exit_code == 0 && r.output.find("PONG") != std::string::npos;
 }
 
+std::string cluster_password() {
+  return env_or("SESSIONPP_TEST_REDIS_CLUSTER_PASSWORD", "sessionpp-test");
+}
+std::vector<std::string> env_list(const char* name, const char* fallback) {
+  std::vector<std::string> out;
+  std::istringstream in(env_or(name, fallback));
+  for (std::string e; std::getline(in, e, ',');) {
+    if (!e.empty()) out.push_back(e);
+  }
+  return out;
+}
+std::vector<std::string> cluster_nodes() {
+  return env_list("SESSIONPP_TEST_REDIS_CLUSTER_NODES",
+                  "127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003,127.0.0.1:17004,"
+                  "127.0.0.1:17005,127.0.0.1:17006");
+}
+std::vector<std::string> sentinels() {
+  return env_list("SESSIONPP_TEST_REDIS_SENTINELS",
+                  "127.0.0.1:17201,127.0.0.1:17202,127.0.0.1:17203");
+}
+std::string sentinel_master() {
+  return env_or("SESSIONPP_TEST_REDIS_SENTINEL_MASTER", "sessionpp");
+}
+std::string sentinel_password() {
+  return env_or("SESSIONPP_TEST_REDIS_SENTINEL_PASSWORD", "sessionpp-sentinel");
+}
+
+// redis-cli against one "host:port" with a password; nullopt when it fails.
+std::optional<std::string> redis_cli_at(const std::string& node, const std::string& password,
+                                        std::vector<std::string> args) {
+  const std::size_t colon = node.rfind(':');
+  std::vector<std::string> all = {
+      "-h",    node.substr(0, colon), "-p", node.substr(colon + 1), "--no-auth-warning", "-a",
+      password};
+  all.insert(all.end(), args.begin(), args.end());
+  RunResult r = run_program("/usr/bin/redis-cli", all);
+  if (r.exit_code != 0) return std::nullopt;
+  return r.output;
+}
+
+// The cluster answers and has all its slots.
+bool cluster_up() {
+  auto info = redis_cli_at(cluster_nodes().front(), cluster_password(), {"CLUSTER", "INFO"});
+  return info && info->find("cluster_state:ok") != std::string::npos;
+}
+
+bool sentinel_up() {
+  auto r = redis_cli_at(sentinels().front(), sentinel_password(),
+                        {"SENTINEL", "get-master-addr-by-name", sentinel_master()});
+  return r && !r->empty() && r->find("nil") == std::string::npos;
+}
+
+#define REQUIRE_SERVER(up, what)                                                 \
+  do {                                                                           \
+    if (!(up)) {                                                                 \
+      if (!in_ci()) GTEST_SKIP() << what << " is down (scripts/services start)"; \
+      FAIL() << what << " is down";                                              \
+    }                                                                            \
+  } while (0)
+
+// A JSON array of strings.
+std::string json_list(const std::vector<std::string>& items) {
+  json::array a;
+  for (const auto& i : items) a.emplace_back(i);
+  return json::serialize(a);
+}
+
+// The console's body for a Redis mode; `redis` is the inside of persistence.redis.
+std::string redis_mode_form(const std::string& redis) {
+  return R"({"persistence":{"type":"redis","redis":{)" + redis + "}}}";
+}
+
 #define REQUIRE_REDIS()                                                                  \
   do {                                                                                   \
     if (!redis_up()) {                                                                   \
@@ -167,6 +239,197 @@ TEST(AdminApi, BadFieldsGet400NamingEachFieldAndNothingIsSaved) {
   EXPECT_EQ(admin.put(R"({"persistence":{"type":"etcd"}})").status, 400);
   EXPECT_EQ(admin.put("not json").status, 400);
   EXPECT_EQ(slurp(node.dir() + "/sessiond.toml"), before);
+}
+
+TEST(AdminApi, RedisModeFieldsAreValidatedEachNamingItsFieldAndNothingIsSaved) {
+  SessiondProcess node({.config = base_config(fresh_namespace())});
+  HttpClient c = node.client();
+  Admin admin(c);
+  const std::string before = slurp(node.dir() + "/sessiond.toml");
+  // Each body and the field its 400 must name (and only that field).
+  const std::string many = [] {
+    std::vector<std::string> nodes;
+    for (int i = 0; i < 65; ++i) nodes.push_back("10.0.0.1:" + std::to_string(7000 + i));
+    return json_list(nodes);
+  }();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"("mode":"sharded")", "redis.mode"},
+      {R"("mode":7)", "redis.mode"},
+      {R"("mode":"cluster")", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":[])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":[" ",""])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":["127.0.0.1:0"])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":["127.0.0.1:65536"])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":["127.0.0.1"])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":["::1:7000"])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":["[::1:7000"])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":["a b:7000"])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":["h:1","h:1"])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":[7000])", "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":")" + std::string(300, 'a') + R"(:1")",
+       "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":)" + many, "redis.cluster_nodes"},
+      {R"("mode":"cluster","cluster_nodes":["h:1"],"database":"3")", "redis.database"},
+      {R"("mode":"sentinel","sentinels":["h:26379"])", "redis.master_name"},
+      {R"("mode":"sentinel","sentinels":["h:26379"],"master_name":"my master")",
+       "redis.master_name"},
+      {R"("mode":"sentinel","sentinels":["h:26379"],"master_name":")" + std::string(201, 'm') +
+           "\"",
+       "redis.master_name"},
+      {R"("mode":"sentinel","sentinels":"h:99999","master_name":"m")", "redis.sentinels"},
+      {R"("mode":"sentinel","master_name":"m")", "redis.sentinels"},
+      {R"("mode":"sentinel","sentinels":["h:1"],"master_name":"m","sentinel_password":")" +
+           std::string(1025, 'p') + "\"",
+       "redis.sentinel_password"},
+      {R"("mode":"sentinel","sentinels":["h:1"],"master_name":"m","sentinel_password":5)",
+       "redis.sentinel_password"},
+  };
+  for (const auto& [redis, field] : cases) {
+    HttpResponse r = admin.put(redis_mode_form(redis));
+    ASSERT_EQ(r.status, 400) << redis << ": " << r.body;
+    json::object o = json::parse(r.body).as_object();
+    EXPECT_EQ(o["field"].as_string(), field) << redis << ": " << r.body;
+    EXPECT_EQ(o["errors"].as_object().size(), 1u) << redis << ": " << r.body;
+  }
+  // Both missing sentinel-mode fields are reported at once.
+  HttpResponse r = admin.put(redis_mode_form(R"("mode":"sentinel")"));
+  ASSERT_EQ(r.status, 400) << r.body;
+  json::object errors = json::parse(r.body).as_object()["errors"].as_object();
+  EXPECT_TRUE(errors.contains("redis.sentinels")) << r.body;
+  EXPECT_TRUE(errors.contains("redis.master_name")) << r.body;
+  // The list limit and the port range are in the messages.
+  r = admin.put(redis_mode_form(R"("mode":"cluster","cluster_nodes":)" + many));
+  EXPECT_NE(r.body.find("at most 64"), std::string::npos) << r.body;
+  r = admin.put(redis_mode_form(R"("mode":"cluster","cluster_nodes":["h:0"])"));
+  EXPECT_NE(r.body.find("65535"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("'h:0'"), std::string::npos) << "names the entry: " << r.body;
+  EXPECT_EQ(slurp(node.dir() + "/sessiond.toml"), before);
+}
+
+TEST(AdminApi, WellFormedClusterAndSentinelListsPassValidationIncludingIpv6) {
+  // Nothing listens on these ports: the form is valid (not 400) and the connection test fails
+  // (422), naming no password.
+  SessiondProcess node({.config = base_config(fresh_namespace())});
+  HttpClient c = node.client();
+  Admin admin(c);
+  const std::string before = slurp(node.dir() + "/sessiond.toml");
+  HttpResponse r = admin.test(redis_mode_form(
+      R"("mode":"cluster","cluster_nodes":" [::1]:1 ,\n127.0.0.1:2\n\n","password":"pw-x")"));
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.body.find("pw-x"), std::string::npos) << r.body;
+  r = admin.put(redis_mode_form(
+      R"("mode":"sentinel","sentinels":["[::1]:1"],"master_name":"m","sentinel_password":"spw")"));
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.body.find("spw"), std::string::npos) << r.body;
+  EXPECT_EQ(slurp(node.dir() + "/sessiond.toml"), before);
+}
+
+TEST(AdminApi, ClusterSettingsRoundTripAndALoginLivesInTheTestCluster) {
+  REQUIRE_SERVER(cluster_up(), "the test Redis Cluster at " + cluster_nodes().front());
+  const std::string prefix = fresh_namespace() + ":";
+  SessiondProcess node({.config = base_config(prefix)});
+  HttpClient c = node.client();
+  Admin admin(c);
+  // Seeds given one per line, as the console's textarea sends them after trimming.
+  const std::vector<std::string> seeds = {cluster_nodes()[0], cluster_nodes()[1]};
+  HttpResponse r =
+      admin.put(redis_mode_form(R"("mode":"cluster","cluster_nodes":)" + json_list(seeds) +
+                                R"(,"password":")" + cluster_password() + "\""));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.find(cluster_password()), std::string::npos) << "no secret echoed";
+  const std::string file = slurp(node.dir() + "/sessiond.toml");
+  EXPECT_NE(file.find("mode = 'cluster'"), std::string::npos) << file;
+  EXPECT_NE(file.find("cluster_nodes = [ '" + seeds[0] + "', '" + seeds[1] + "' ]"),
+            std::string::npos)
+      << file;
+  EXPECT_EQ(file.find("sentinels"), std::string::npos) << file;
+  EXPECT_EQ(file.find("database = "), std::string::npos) << "cluster has database 0: " << file;
+  EXPECT_NE(file.find(prefix), std::string::npos) << "the key prefix is kept: " << file;
+
+  // A login after the switch is stored in the cluster and survives a reload of the store.
+  const std::string alice = login_ok(c, "alice", "alice-pw").cookie_value().value();
+  int keys = 0;
+  for (const std::string& n : cluster_nodes()) {
+    auto out = redis_cli_at(n, cluster_password(), {"--scan", "--pattern", "*" + prefix + "*"});
+    ASSERT_TRUE(out.has_value()) << n;
+    std::istringstream in(*out);
+    for (std::string line; std::getline(in, line);) keys += !line.empty();
+  }
+  EXPECT_GT(keys, 0) << "alice's session is in the cluster under " << prefix;
+  node.signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(c.get("/api/session", cookie(alice)).status, 200) << node.output();
+
+  // GET shows what was stored, without the secret.
+  Admin again(c);
+  json::object redis = again.state["persistence"].as_object()["redis"].as_object();
+  EXPECT_EQ(redis["mode"].as_string(), "cluster");
+  ASSERT_EQ(redis["cluster_nodes"].as_array().size(), 2u);
+  EXPECT_EQ(redis["cluster_nodes"].as_array()[0].as_string(), seeds[0]);
+  EXPECT_EQ(redis["cluster_nodes"].as_array()[1].as_string(), seeds[1]);
+  EXPECT_TRUE(redis["password_set"].as_bool());
+  EXPECT_FALSE(redis["sentinel_password_set"].as_bool());
+  EXPECT_TRUE(redis["sentinels"].as_array().empty());
+  const std::string state = json::serialize(again.state);
+  EXPECT_EQ(state.find(cluster_password()), std::string::npos) << state;
+
+  // Back to standalone: the cluster keys are removed, the password left empty is kept.
+  r = again.put(redis_form(redis_port(), ""));
+  if (redis_up()) {
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string back = slurp(node.dir() + "/sessiond.toml");
+    EXPECT_NE(back.find("mode = 'standalone'"), std::string::npos) << back;
+    EXPECT_EQ(back.find("cluster_nodes"), std::string::npos) << back;
+    EXPECT_NE(back.find("password = '" + cluster_password() + "'"), std::string::npos) << back;
+  }
+}
+
+TEST(AdminApi, SentinelSettingsRoundTripAndAnEmptySentinelPasswordKeepsTheStoredOne) {
+  REQUIRE_SERVER(sentinel_up(), "the test Redis Sentinels at " + sentinels().front());
+  const std::string prefix = fresh_namespace() + ":";
+  SessiondProcess node({.config = base_config(prefix)});
+  HttpClient c = node.client();
+  Admin admin(c);
+  const std::string form_start = R"("mode":"sentinel","sentinels":)" + json_list(sentinels()) +
+                                 R"(,"master_name":")" + sentinel_master() +
+                                 R"(","database":"5","password":")" + redis_password() + "\"";
+  HttpResponse r = admin.put(
+      redis_mode_form(form_start + R"(,"sentinel_password":")" + sentinel_password() + "\""));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.find(sentinel_password()), std::string::npos) << "no secret echoed";
+  EXPECT_EQ(r.body.find(redis_password()), std::string::npos) << "no secret echoed";
+  std::string file = slurp(node.dir() + "/sessiond.toml");
+  EXPECT_NE(file.find("mode = 'sentinel'"), std::string::npos) << file;
+  EXPECT_NE(file.find("sentinels = [ '" + sentinels()[0] + "'"), std::string::npos) << file;
+  EXPECT_NE(file.find("master_name = '" + sentinel_master() + "'"), std::string::npos) << file;
+  EXPECT_NE(file.find("sentinel_password = '" + sentinel_password() + "'"), std::string::npos)
+      << file;
+  EXPECT_NE(file.find("database = 5"), std::string::npos) << file;
+  EXPECT_EQ(file.find("cluster_nodes"), std::string::npos) << file;
+
+  const std::string alice = login_ok(c, "alice", "alice-pw").cookie_value().value();
+  EXPECT_EQ(c.get("/api/session", cookie(alice)).status, 200);
+
+  Admin again(c);
+  json::object redis = again.state["persistence"].as_object()["redis"].as_object();
+  EXPECT_EQ(redis["mode"].as_string(), "sentinel");
+  EXPECT_EQ(redis["sentinels"].as_array().size(), sentinels().size());
+  EXPECT_EQ(redis["master_name"].as_string(), sentinel_master());
+  EXPECT_EQ(redis["database"].as_int64(), 5);
+  EXPECT_TRUE(redis["sentinel_password_set"].as_bool());
+  EXPECT_TRUE(redis["password_set"].as_bool());
+  const std::string state = json::serialize(again.state);
+  EXPECT_EQ(state.find(sentinel_password()), std::string::npos) << state;
+
+  // Saving again with both password fields empty keeps both secrets (the test would fail 422
+  // if the Sentinels' password were lost).
+  r = again.put(redis_mode_form(R"("mode":"sentinel","sentinels":)" + json_list(sentinels()) +
+                                R"(,"master_name":")" + sentinel_master() +
+                                R"(","database":"5","password":"","sentinel_password":"")"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  file = slurp(node.dir() + "/sessiond.toml");
+  EXPECT_NE(file.find("sentinel_password = '" + sentinel_password() + "'"), std::string::npos)
+      << file;
 }
 
 TEST(AdminApi, AReadOnlyJdbcDatabaseIsListedAndRefusedWithItsReason) {
