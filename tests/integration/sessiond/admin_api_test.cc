@@ -330,7 +330,7 @@ TEST(AdminApi, ClusterSettingsRoundTripAndALoginLivesInTheTestCluster) {
   SessiondProcess node({.config = base_config(prefix)});
   HttpClient c = node.client();
   Admin admin(c);
-  // Seeds given one per line, as the console's textarea sends them after trimming.
+  // Two of the six nodes as seeds: the store learns the rest.
   const std::vector<std::string> seeds = {cluster_nodes()[0], cluster_nodes()[1]};
   HttpResponse r =
       admin.put(redis_mode_form(R"("mode":"cluster","cluster_nodes":)" + json_list(seeds) +
