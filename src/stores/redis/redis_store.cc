@@ -3,7 +3,9 @@
 
 #include "sessionpp/redis_store.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -152,28 +154,69 @@ class RedisStore final : public SessionRepository {
     }
     for (const auto& name : u.removed) args.push_back(codec::attribute_field(name));
 
-    auto r = run({eval(scripts_.update, {keys_.session(handle)}, std::move(args))},
-                 Retry::kOnStaleConnection);
+    // One round trip in the common case: the script and the index steps go out together, the
+    // index entries computed from the caller's copy of the session (`u.session`). The script's
+    // reply is the authority: when it differs from that guess (another node changed the session
+    // meanwhile, or it is gone), a second round trip corrects the indexes.
+    const SessionData* mine = u.metadata != nullptr ? u.metadata : u.session;
+    std::string guess_score;
+    std::string guess_principal;
+    if (mine != nullptr) {
+      guess_score = score_text(expiry_of(std::max(u.last_accessed, mine->last_accessed),
+                                         mine->max_inactive, mine->absolute_deadline));
+      guess_principal = mine->principal;
+    }
+    const bool force = u.metadata != nullptr;
+    std::vector<Command> batch;
+    batch.push_back(eval(scripts_.update, {keys_.session(handle)}, std::move(args)));
+    if (mine != nullptr) {
+      batch.push_back(index_put_text(keys_.expiries(), handle, guess_score, force));
+      if (!guess_principal.empty()) {
+        batch.push_back(
+            index_put_text(keys_.principal(guess_principal), handle, guess_score, force));
+      }
+    }
+    auto r = run(std::move(batch), Retry::kOnStaleConnection);
     if (!r) return std::move(r).error();
     const redisReply* rep = (*r)[0].get();
     if (auto ok = check(*rep, "saving a session"); !ok) return ok;
-    if (reply_int(reply_at(rep, 0)).value_or(0) != 1) return gone(handle);
+    if (reply_int(reply_at(rep, 0)).value_or(0) != 1) {
+      if (mine != nullptr) {  // the guessed entries point at nothing: take them back
+        std::vector<Command> undo;
+        undo.push_back({{"ZREM", keys_.expiries(), std::string(handle)}, {}});
+        if (!guess_principal.empty()) {
+          undo.push_back({{"ZREM", keys_.principal(guess_principal), std::string(handle)}, {}});
+        }
+        (void)run(std::move(undo), Retry::kOnStaleConnection);  // stale entries are pruned anyway
+      }
+      return gone(handle);
+    }
+    const std::span<const ReplyPtr> index_replies(r->begin() + 1, r->end());
+    for (const auto& ir : index_replies) {
+      if (auto ok = check(*ir, "updating the session indexes"); !ok) return ok;
+    }
 
-    // The session is saved; now the indexes, as separate idempotent steps.
+    // What the script saw and did; anything the guess got wrong is corrected now.
     const std::string_view expiry = reply_str(reply_at(rep, 1));
     const std::string score = expiry.empty() ? std::string("inf") : std::string(expiry);
     const std::string principal(reply_str(reply_at(rep, 2)));
     const std::string_view old_principal = reply_str(reply_at(rep, 3));
-    const bool force = u.metadata != nullptr;
-    std::vector<Command> batch;
-    batch.push_back(index_put_text(keys_.expiries(), handle, score, force));
-    if (!principal.empty()) {
-      batch.push_back(index_put_text(keys_.principal(principal), handle, score, force));
+    std::vector<Command> fix;
+    if (mine == nullptr || score != guess_score) {
+      fix.push_back(index_put_text(keys_.expiries(), handle, score, force));
     }
-    if (!old_principal.empty() && old_principal != principal) {
-      batch.push_back({{"ZREM", keys_.principal(old_principal), std::string(handle)}, {}});
+    if (!principal.empty() &&
+        (mine == nullptr || principal != guess_principal || score != guess_score)) {
+      fix.push_back(index_put_text(keys_.principal(principal), handle, score, force));
     }
-    auto idx = run(std::move(batch), Retry::kOnStaleConnection);
+    if (mine != nullptr && !guess_principal.empty() && guess_principal != principal) {
+      fix.push_back({{"ZREM", keys_.principal(guess_principal), std::string(handle)}, {}});
+    }
+    if (!old_principal.empty() && old_principal != principal && old_principal != guess_principal) {
+      fix.push_back({{"ZREM", keys_.principal(old_principal), std::string(handle)}, {}});
+    }
+    if (fix.empty()) return {};
+    auto idx = run(std::move(fix), Retry::kOnStaleConnection);
     if (!idx) return std::move(idx).error();
     return check_all(*idx, "updating the session indexes");
   }

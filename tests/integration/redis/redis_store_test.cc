@@ -142,6 +142,62 @@ TEST_F(RedisStoreTest, EverySessionKeyHasTheTtlOfItsExpiry) {
   EXPECT_EQ(redis::reply_int(exp_idx.get()), -1);
 }
 
+// A save sends its index steps with the script, computed from the caller's copy; when another
+// node changed the session meanwhile, the script's reply wins and the indexes follow the store.
+TEST_F(RedisStoreTest, IndexesFollowTheStoredSessionWhenAnotherNodeChangedIt) {
+  std::unique_ptr<SessionRepository> other;
+  SESSIONPP_REQUIRE_STORE(open_redis_store(options_), other);
+  Session s = repo_->create();
+  s.set_principal("alice");
+  s.set_max_inactive(minutes(5));
+  ASSERT_TRUE(repo_->save(s).ok());
+  const std::string id = s.id()->str();
+
+  auto mine = repo_->find(id);  // this node's copy: alice, 5 minutes
+  ASSERT_TRUE(mine.ok() && mine->has_value());
+  auto theirs = other->find(id);  // another node makes it bob's, for 50 minutes
+  ASSERT_TRUE(theirs.ok() && theirs->has_value());
+  (*theirs)->set_principal("bob");
+  (*theirs)->set_max_inactive(minutes(50));
+  ASSERT_TRUE(other->save(**theirs).ok());
+
+  ASSERT_TRUE((*mine)->set_attribute("cart", "3 items").ok());
+  ASSERT_TRUE(repo_->save(**mine).ok());
+
+  // Looked at before any listing, which would prune a stale entry by itself.
+  auto alice_entry = redis_cmd(*raw_, {"ZSCORE", prefix_ + "principal:{alice}", s.handle()});
+  EXPECT_EQ(alice_entry->type, REDIS_REPLY_NIL) << "the stale guess was taken back";
+  auto alice = repo_->find_by_principal("alice");
+  ASSERT_TRUE(alice.ok());
+  EXPECT_TRUE(alice->empty());
+  auto bob = repo_->find_by_principal("bob");
+  ASSERT_TRUE(bob.ok());
+  ASSERT_EQ(bob->size(), 1u);
+  EXPECT_EQ((*bob)[0].handle, s.handle());
+
+  const std::string key = prefix_ + "{" + s.handle() + "}";
+  auto expires = redis_cmd(*raw_, {"PEXPIRETIME", key});
+  const auto expires_ms = redis::reply_int(expires.get()).value_or(-1);
+  EXPECT_GT(expires_ms, to_epoch_ms(repo_->now() + minutes(45))) << "the stored timeout stays";
+  for (const std::string& index : {prefix_ + "expiries", prefix_ + "principal:{bob}"}) {
+    auto score = redis_cmd(*raw_, {"ZSCORE", index, s.handle()});
+    EXPECT_EQ(redis::reply_str(score.get()), std::to_string(expires_ms)) << index;
+  }
+
+  // Deleted elsewhere: the save is refused and leaves no index entry behind.
+  auto again = repo_->find(id);
+  ASSERT_TRUE(again.ok() && again->has_value());
+  ASSERT_TRUE(other->remove(**theirs).ok());
+  ASSERT_TRUE((*again)->set_attribute("cart", "4 items").ok());
+  auto late = repo_->save(**again);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, Errc::kGone);
+  for (const std::string& index : {prefix_ + "expiries", prefix_ + "principal:{bob}"}) {
+    auto score = redis_cmd(*raw_, {"ZSCORE", index, s.handle()});
+    EXPECT_EQ(score->type, REDIS_REPLY_NIL) << index;
+  }
+}
+
 TEST_F(RedisStoreTest, AttributeNamesCannotOverwriteMetadata) {
   Session s = repo_->create();
   s.set_principal("meta");
