@@ -84,12 +84,13 @@ class Section {
       out.push_back(e.as_string()->get());
     }
   }
-  void secret(Secret& out) {
-    str("password", out.value);
-    str("password_env", out.env);
-    str("password_file", out.file);
+  // KEY, KEY_env or KEY_file: at most one of them.
+  void secret(Secret& out, const std::string& k = "password") {
+    str(k, out.value);
+    str(k + "_env", out.env);
+    str(k + "_file", out.file);
     const int given = !out.value.empty() + !out.env.empty() + !out.file.empty();
-    if (given > 1) fail("password", "give only one of password, password_env, password_file");
+    if (given > 1) fail(k, "give only one of " + k + ", " + k + "_env, " + k + "_file");
   }
   Section sub(std::string_view k) {
     const toml::node* n = take(k);
@@ -164,9 +165,7 @@ void read_persistence(Section s, PersistenceConfig& c) {
     r.strings("cluster_nodes", o.cluster_nodes);
     r.strings("sentinels", o.sentinels);
     r.str("master_name", o.master_name);
-    r.str("sentinel_password", o.sentinel_password.value);
-    r.str("sentinel_password_env", o.sentinel_password.env);
-    r.str("sentinel_password_file", o.sentinel_password.file);
+    r.secret(o.sentinel_password, "sentinel_password");
     r.finish();
   }
   {

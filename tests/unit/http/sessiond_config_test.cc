@@ -69,6 +69,37 @@ TEST(SessiondConfig, ErrorsNameTheKey) {
   EXPECT_EQ(c.error().message.find("\"a\""), std::string::npos) << "no secret in errors";
 }
 
+TEST(SessiondConfig, RedisSentinelAndClusterKeys) {
+  auto c = parse_config(
+      "[security.session_persistence.redis]\nmode = \"sentinel\"\n"
+      "sentinels = [\"10.0.0.1:26379\", \"10.0.0.2:26379\"]\nmaster_name = \"main\"\n"
+      "sentinel_password_env = \"SENTINEL_PW\"\n",
+      "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const auto& r = c->security.persistence.redis;
+  EXPECT_EQ(r.mode, "sentinel");
+  EXPECT_EQ(r.sentinels, (std::vector<std::string>{"10.0.0.1:26379", "10.0.0.2:26379"}));
+  EXPECT_EQ(r.master_name, "main");
+  EXPECT_EQ(r.sentinel_password.env, "SENTINEL_PW");
+
+  // The sentinel password, like the others, comes from one place only; the error names it
+  // and does not echo it.
+  auto twice = parse_config(
+      "[security.session_persistence.redis]\nmode = \"sentinel\"\n"
+      "sentinel_password = \"s3cret-value\"\nsentinel_password_file = \"/run/pw\"\n",
+      "t.toml");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().message.find("security.session_persistence.redis.sentinel_password"),
+            std::string::npos)
+      << twice.error().message;
+  EXPECT_EQ(twice.error().message.find("s3cret-value"), std::string::npos);
+
+  auto bad_mode = parse_config("[security.session_persistence.redis]\nmode = \"ring\"\n", "t.toml");
+  ASSERT_FALSE(bad_mode.ok());
+  EXPECT_NE(bad_mode.error().message.find("redis.mode"), std::string::npos)
+      << bad_mode.error().message;
+}
+
 TEST(SessiondConfig, Durations) {
   EXPECT_EQ(parse_duration("250ms"), Duration(250));
   EXPECT_EQ(parse_duration("10s"), std::chrono::seconds(10));
