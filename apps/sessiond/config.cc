@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace sessiond {
 namespace {
@@ -295,6 +296,11 @@ void read_databases(Section s, const toml::table* table, std::vector<DatabaseCon
 }
 
 }  // namespace
+
+std::int64_t default_worker_threads() noexcept {
+  const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
+  return std::clamp<std::int64_t>(4 * cores, 4, 64);
+}
 
 Result<ListenAddress> parse_listen(std::string_view text, std::string_view key) {
   auto bad = [&] {

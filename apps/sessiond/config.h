@@ -17,14 +17,18 @@
 
 namespace sessiond {
 
+// 4 per CPU core (std::thread::hardware_concurrency), at least 4 and at most 64.
+std::int64_t default_worker_threads() noexcept;
+
 // [server]
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one. Default shown
   std::string node_name;                  // X-Served-By; empty: the bound HOST:PORT. Default: empty
   std::int64_t io_threads = 1;            // threads reading and writing sockets. Default: 1
   // Threads running handlers and store calls; store calls block, so more threads than cores
-  // keep a networked store busy. Default: 16
-  std::int64_t worker_threads = 16;
+  // keep a networked store busy, but every thread beyond that costs context switches (measured:
+  // docs/BENCHMARKS.md). Default: 4 per CPU core, at least 4 and at most 64
+  std::int64_t worker_threads = default_worker_threads();
   std::size_t max_header_bytes = 8 * 1024;  // request line + headers; over: 431. Default: 8 KiB
   std::size_t max_body_bytes = 64 * 1024;   // request body; over: 413. Default: 64 KiB
   Duration read_timeout = std::chrono::seconds(10);        // to receive one request. Default: 10s

@@ -95,10 +95,12 @@ int run_server(App& app) {
                                                    : bound.address().to_string();
   const std::string where = host + ":" + std::to_string(bound.port());
   if (app.node_name.empty()) app.node_name = cfg.node_name.empty() ? where : cfg.node_name;
-  std::printf("sessiond: listening on http://%s as node %s (store: %s, authentication: %s)\n",
-              where.c_str(), app.node_name.c_str(),
-              std::string(app.live()->repository->kind()).c_str(),
-              app.config.security.authentication ? "on" : "off");
+  std::printf(
+      "sessiond: listening on http://%s as node %s (store: %s, authentication: %s, %d I/O and "
+      "%lld worker threads)\n",
+      where.c_str(), app.node_name.c_str(), std::string(app.live()->repository->kind()).c_str(),
+      app.config.security.authentication ? "on" : "off", io_threads,
+      static_cast<long long>(cfg.worker_threads));
   std::fflush(stdout);
   if (const std::string w = single_node_warning(app); !w.empty()) log_error(w);
   if (!cfg.port_file.empty() && !write_port_file(cfg.port_file, bound.port())) {

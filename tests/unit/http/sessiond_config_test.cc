@@ -19,6 +19,9 @@ TEST(SessiondConfig, EmptyFileGivesTheDefaults) {
   EXPECT_EQ(c->security.session_timeout, std::chrono::minutes(30));
   EXPECT_EQ(c->security.persistence.type, "in-memory");
   EXPECT_EQ(c->security.persistence.redis.port, 6379);
+  EXPECT_EQ(c->server.worker_threads, sessiond::default_worker_threads());
+  EXPECT_GE(c->server.worker_threads, 4);
+  EXPECT_LE(c->server.worker_threads, 64);
   EXPECT_EQ(c->security.persistence.mongodb.port, 27017);
   EXPECT_EQ(c->security.http.cookie.name, "SESSION");
 }
