@@ -3,11 +3,15 @@
 //   sessionctl config show [--config FILE]
 //   sessionctl config set-persistence TYPE [--host H] [--port P] [--username U]
 //              [--password-env VAR] [--database D] [--key-prefix P] [--table-prefix P]
+//              [--mode standalone|cluster|sentinel] [--cluster-nodes H:P,...]
+//              [--sentinels H:P,...] [--master-name NAME] [--sentinel-password-env VAR]
 //              [--no-test] [--config FILE]
 //   sessionctl config test [--config FILE]
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +28,9 @@ constexpr const char* kUsageText =
     "       sessionctl config set-persistence TYPE [--host H] [--port P] [--username U]\n"
     "                  [--password-env VAR] [--database D] [--key-prefix P]\n"
     "                  [--table-prefix P] [--no-test] [--config FILE]\n"
+    "                  redis only: [--mode standalone|cluster|sentinel]\n"
+    "                  [--cluster-nodes H:P,H:P...] [--sentinels H:P,H:P...]\n"
+    "                  [--master-name NAME] [--sentinel-password-env VAR]\n"
     "       sessionctl config test [--config FILE]\n"
     "  TYPE: in-memory | redis | jdbc | mongodb. --database: the Redis database index, the\n"
     "  [databases.NAME] for jdbc, or the MongoDB database name.\n"
@@ -37,6 +44,14 @@ int usage() {
 std::string describe(const sessiond::Config& c) {
   const auto& p = c.security.persistence;
   if (p.type == "redis") {
+    if (p.redis.mode == "cluster") {
+      return "redis cluster (" + std::to_string(p.redis.cluster_nodes.size()) + " seed nodes)";
+    }
+    if (p.redis.mode == "sentinel") {
+      return "redis master '" + p.redis.master_name + "' through " +
+             std::to_string(p.redis.sentinels.size()) + " sentinels, database " +
+             std::to_string(p.redis.database);
+    }
     return "redis at " + p.redis.host + ":" + std::to_string(p.redis.port) + " database " +
            std::to_string(p.redis.database);
   }
@@ -76,6 +91,89 @@ int test(const std::string& path) {
   return kOk;
 }
 
+// "H:P,H:P" into a list; a bad entry is reported naming the option.
+std::optional<std::vector<std::string>> endpoint_list(const std::string& option,
+                                                      const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', from), text.size());
+    std::string e = text.substr(from, comma - from);
+    from = comma + 1;
+    const std::size_t first = e.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    e = e.substr(first, e.find_last_not_of(" \t") - first + 1);
+    if (auto problem = sessiond::redis_endpoint_problem(e)) {
+      std::fprintf(stderr, "sessionctl: %s: '%s' %s\n", option.c_str(), e.c_str(),
+                   problem->c_str());
+      return std::nullopt;
+    }
+    out.push_back(std::move(e));
+  }
+  if (out.empty()) {
+    std::fprintf(stderr, "sessionctl: %s: needs at least one HOST:PORT\n", option.c_str());
+    return std::nullopt;
+  }
+  return out;
+}
+
+// The Redis mode and its keys; the keys of the other modes are removed, as the console does.
+bool redis_mode(sessiond::ConfigEdit& edit, const std::string& base,
+                const std::optional<std::string>& mode,
+                const std::optional<std::string>& cluster_nodes,
+                const std::optional<std::string>& sentinels,
+                const std::optional<std::string>& master_name,
+                const std::optional<std::string>& sentinel_password_env) {
+  const std::string m = mode.value_or(cluster_nodes ? "cluster" : sentinels ? "sentinel" : "");
+  if (m.empty()) return true;  // the mode stays as it is
+  if (m != "standalone" && m != "cluster" && m != "sentinel") {
+    std::fprintf(stderr, "sessionctl: --mode: must be standalone, cluster or sentinel, not '%s'\n",
+                 m.c_str());
+    return false;
+  }
+  if ((cluster_nodes && m != "cluster") ||
+      ((sentinels || master_name || sentinel_password_env) && m != "sentinel")) {
+    std::fprintf(stderr,
+                 "sessionctl: --cluster-nodes goes with --mode cluster; --sentinels, "
+                 "--master-name and --sentinel-password-env with --mode sentinel\n");
+    return false;
+  }
+  edit.set.emplace_back(base + "mode", m);
+  if (m == "cluster") {
+    if (!cluster_nodes) {
+      std::fprintf(stderr, "sessionctl: --mode cluster needs --cluster-nodes H:P,H:P...\n");
+      return false;
+    }
+    auto nodes = endpoint_list("--cluster-nodes", *cluster_nodes);
+    if (!nodes) return false;
+    edit.set_lists.emplace_back(base + "cluster_nodes", std::move(*nodes));
+    edit.erase.push_back(base + "database");  // a cluster has database 0 only
+  } else {
+    edit.erase.push_back(base + "cluster_nodes");
+  }
+  if (m == "sentinel") {
+    if (!sentinels || !master_name || master_name->empty()) {
+      std::fprintf(stderr,
+                   "sessionctl: --mode sentinel needs --sentinels H:P,H:P... and "
+                   "--master-name NAME\n");
+      return false;
+    }
+    auto list = endpoint_list("--sentinels", *sentinels);
+    if (!list) return false;
+    edit.set_lists.emplace_back(base + "sentinels", std::move(*list));
+    edit.set.emplace_back(base + "master_name", *master_name);
+    if (sentinel_password_env) {
+      edit.set.emplace_back(base + "sentinel_password_env", *sentinel_password_env);
+      edit.erase.push_back(base + "sentinel_password");
+      edit.erase.push_back(base + "sentinel_password_file");
+    }
+  } else {
+    edit.erase.push_back(base + "sentinels");
+    edit.erase.push_back(base + "master_name");
+  }
+  return true;
+}
+
 int set_persistence(std::vector<std::string> args, const std::string& path) {
   auto host = take_option(args, "--host");
   auto port = take_option(args, "--port");
@@ -84,6 +182,11 @@ int set_persistence(std::vector<std::string> args, const std::string& path) {
   auto database = take_option(args, "--database");
   auto key_prefix = take_option(args, "--key-prefix");
   auto table_prefix = take_option(args, "--table-prefix");
+  auto mode = take_option(args, "--mode");
+  auto cluster_nodes = take_option(args, "--cluster-nodes");
+  auto sentinels = take_option(args, "--sentinels");
+  auto master_name = take_option(args, "--master-name");
+  auto sentinel_password_env = take_option(args, "--sentinel-password-env");
   bool no_test = false;
   std::erase_if(args, [&](const std::string& a) {
     if (a == "--no-test") no_test = true;
@@ -130,8 +233,19 @@ int set_persistence(std::vector<std::string> args, const std::string& path) {
     std::fprintf(stderr, "sessionctl: --host: must not be empty\n");
     return kUsage;
   }
+  if (type != "redis" &&
+      (mode || cluster_nodes || sentinels || master_name || sentinel_password_env)) {
+    std::fprintf(stderr,
+                 "sessionctl: --mode, --cluster-nodes, --sentinels, --master-name and "
+                 "--sentinel-password-env apply to redis only\n");
+    return kUsage;
+  }
   sessiond::ConfigEdit edit;
   const std::string base = "security.session_persistence." + type + ".";
+  if (type == "redis" &&
+      !redis_mode(edit, base, mode, cluster_nodes, sentinels, master_name, sentinel_password_env)) {
+    return kUsage;
+  }
   edit.set.emplace_back("security.session_persistence.type", type);
   if (host) edit.set.emplace_back(base + "host", *host);
   if (port) {

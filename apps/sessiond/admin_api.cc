@@ -305,7 +305,7 @@ class FormReader {
       const std::size_t first = e.find_first_not_of(" \t\r\n");
       if (first == std::string::npos) continue;
       e = e.substr(first, e.find_last_not_of(" \t\r\n") - first + 1);
-      if (auto problem = endpoint_problem(e)) {
+      if (auto problem = redis_endpoint_problem(e)) {
         errors[field] = "'" + (e.size() > 80 ? e.substr(0, 80) + "..." : e) + "' " + *problem;
         return std::nullopt;
       }
@@ -328,28 +328,7 @@ class FormReader {
     }
     return out;
   }
-  static std::optional<std::string> endpoint_problem(const std::string& e) {
-    constexpr std::string_view kForm =
-        "must be HOST:PORT ([V6]:PORT for IPv6) with a port between 1 and 65535";
-    if (e.size() > kMaxEndpointBytes) {
-      return "is longer than " + std::to_string(kMaxEndpointBytes) + " bytes";
-    }
-    auto a = parse_listen(e);
-    if (!a || a->port == 0) return std::string(kForm);
-    // An unbracketed host with a colon is an IPv6 address without its brackets.
-    if (!e.starts_with('[') && a->host.find(':') != std::string::npos) return std::string(kForm);
-    for (char c : a->host) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' &&
-          c != ':') {
-        return "must be HOST:PORT: the host has a character other than letters, digits, '.', '-', "
-               "'_' (or ':' inside [ ])";
-      }
-    }
-    return std::nullopt;
-  }
-
   static constexpr std::size_t kMaxEndpoints = 64;
-  static constexpr std::size_t kMaxEndpointBytes = 261;  // "[" + 253 + "]:65535"
   static constexpr std::size_t kMaxNameBytes = 200;
   static constexpr std::size_t kMaxPasswordBytes = 1024;
 
@@ -695,6 +674,27 @@ class Admin {
 
 std::string_view handle_admin(const AdminRequest& request, Response& out) {
   return Admin(request).run(out);
+}
+
+std::optional<std::string> redis_endpoint_problem(const std::string& e) {
+  constexpr std::size_t kMaxEndpointBytes = 261;  // "[" + 253 + "]:65535"
+  constexpr std::string_view kForm =
+      "must be HOST:PORT ([V6]:PORT for IPv6) with a port between 1 and 65535";
+  if (e.size() > kMaxEndpointBytes) {
+    return "is longer than " + std::to_string(kMaxEndpointBytes) + " bytes";
+  }
+  auto a = parse_listen(e);
+  if (!a || a->port == 0) return std::string(kForm);
+  // An unbracketed host with a colon is an IPv6 address without its brackets.
+  if (!e.starts_with('[') && a->host.find(':') != std::string::npos) return std::string(kForm);
+  for (char c : a->host) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' &&
+        c != ':') {
+      return "must be HOST:PORT: the host has a character other than letters, digits, '.', '-', "
+             "'_' (or ':' inside [ ])";
+    }
+  }
+  return std::nullopt;
 }
 
 sessionpp::Result<void> probe_store(const Config& config) {

@@ -8,6 +8,8 @@
 //   DELETE  /api/admin/users/{name}/sessions  signs a user out everywhere
 // docs/console.md describes the requests and answers.
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "app.h"
@@ -40,5 +42,9 @@ std::string_view handle_admin(const AdminRequest& request, Response& out);
 // Opens the store `config` describes and proves it can write: creates, saves and removes a
 // probe session. Errors are the store's (kReadOnly for a read-only database).
 sessionpp::Result<void> probe_store(const Config& config);
+
+// What is wrong with a Redis cluster node or sentinel entry ("HOST:PORT", "[V6]:PORT"), in words
+// that follow the entry in an error message; nullopt when it is well formed.
+std::optional<std::string> redis_endpoint_problem(const std::string& entry);
 
 }  // namespace sessiond

@@ -124,6 +124,80 @@ TEST_F(SessionctlConfig, SetPersistenceToRedisTestsWritesAndKeepsTheRest) {
   EXPECT_NE(r.output.find("SESSIONCTL_TEST_REDIS_PW"), std::string::npos) << r.output;
 }
 
+TEST_F(SessionctlConfig, RedisModeOptionsAreCheckedAndLeaveTheFileAloneWhenWrong) {
+  const std::string before = slurp(path_);
+  struct Case {
+    std::vector<std::string> args;
+    std::string names;
+  };
+  const std::vector<Case> cases = {
+      {{"--mode", "ring"}, "--mode"},
+      {{"--mode", "cluster"}, "--cluster-nodes"},
+      {{"--cluster-nodes", "127.0.0.1:0"}, "--cluster-nodes"},
+      {{"--cluster-nodes", "127.0.0.1:7000,::1:7001"}, "::1:7001"},
+      {{"--cluster-nodes", " , "}, "--cluster-nodes"},
+      {{"--mode", "sentinel", "--sentinels", "127.0.0.1:26379"}, "--master-name"},
+      {{"--mode", "cluster", "--cluster-nodes", "h:1", "--master-name", "m"}, "--mode sentinel"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"config", "set-persistence", "redis"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    RunResult r = ctl(args);
+    EXPECT_EQ(r.exit_code, 2) << c.args[0] << " " << c.args[1] << ": " << r.output;
+    EXPECT_NE(r.output.find(c.names), std::string::npos) << r.output;
+  }
+  RunResult r = ctl({"config", "set-persistence", "mongodb", "--mode", "cluster"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("redis only"), std::string::npos) << r.output;
+  EXPECT_EQ(slurp(path_), before);
+}
+
+// Against the test cluster and Sentinels (scripts/services start redis-cluster redis-sentinel):
+// the probe proves each setting reaches a writable master before the file is written.
+TEST_F(SessionctlConfig, SetPersistenceToRedisClusterThenSentinelThenStandalone) {
+  const std::string nodes = env_or("SESSIONPP_TEST_REDIS_CLUSTER_NODES",
+                                   "127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003");
+  ::setenv("SESSIONCTL_TEST_CLUSTER_PW",
+           env_or("SESSIONPP_TEST_REDIS_CLUSTER_PASSWORD", "sessionpp-test"), 1);
+  ::setenv("SESSIONCTL_TEST_SENTINEL_PW",
+           env_or("SESSIONPP_TEST_REDIS_SENTINEL_PASSWORD", "sessionpp-sentinel"), 1);
+  RunResult r = ctl({"config", "set-persistence", "redis", "--mode", "cluster", "--cluster-nodes",
+                     nodes, "--password-env", "SESSIONCTL_TEST_CLUSTER_PW"});
+  if (r.exit_code == 3 && !in_ci()) GTEST_SKIP() << "the test cluster is down: " << r.output;
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("redis cluster"), std::string::npos) << r.output;
+  std::string file = slurp(path_);
+  EXPECT_NE(file.find("mode = 'cluster'"), std::string::npos) << file;
+  EXPECT_NE(file.find("cluster_nodes = [ '" + nodes.substr(0, nodes.find(',')) + "'"),
+            std::string::npos)
+      << file;
+  EXPECT_EQ(file.find("database ="), std::string::npos) << "a cluster has database 0 only";
+
+  const std::string sentinels =
+      env_or("SESSIONPP_TEST_REDIS_SENTINELS", "127.0.0.1:17201,127.0.0.1:17202,127.0.0.1:17203");
+  r = ctl({"config", "set-persistence", "redis", "--mode", "sentinel", "--sentinels", sentinels,
+           "--master-name", env_or("SESSIONPP_TEST_REDIS_SENTINEL_MASTER", "sessionpp"),
+           "--sentinel-password-env", "SESSIONCTL_TEST_SENTINEL_PW", "--password-env",
+           "SESSIONCTL_TEST_REDIS_PW", "--database", "6"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("through 3 sentinels"), std::string::npos) << r.output;
+  file = slurp(path_);
+  EXPECT_NE(file.find("mode = 'sentinel'"), std::string::npos) << file;
+  EXPECT_NE(file.find("sentinel_password_env = 'SESSIONCTL_TEST_SENTINEL_PW'"), std::string::npos)
+      << file;
+  EXPECT_EQ(file.find("cluster_nodes"), std::string::npos) << "the cluster's keys are gone";
+  r = ctl({"config", "test"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+
+  r = ctl({"config", "set-persistence", "redis", "--mode", "standalone", "--host", "127.0.0.1",
+           "--port", redis_port()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  file = slurp(path_);
+  EXPECT_NE(file.find("mode = 'standalone'"), std::string::npos) << file;
+  EXPECT_EQ(file.find("sentinels"), std::string::npos) << file;
+  EXPECT_EQ(file.find("master_name"), std::string::npos) << file;
+}
+
 TEST_F(SessionctlConfig, ConfigTestOfSqlStoresReadOnlyIsRefusedWithItsReason) {
   ASSERT_EQ(ctl({"config", "set-persistence", "jdbc", "--database", "main", "--no-test"}).exit_code,
             0);
