@@ -149,13 +149,18 @@ asio::awaitable<void> Connection::run() {
       }
       stream_.expires_never();
       http::request<http::string_body> req = parser.release();
-      Response response = co_await asio::co_spawn(
-          state_.pool,
-          [this, &req]() -> asio::awaitable<Response> {
-            BeastRequest view(req, remote_);
-            co_return state_.routes.handle(view, req.body());
-          },
-          asio::use_awaitable);
+      Response response;
+      if (BeastRequest view(req, remote_); state_.routes.answers_inline(view)) {
+        response = state_.routes.handle(view, req.body());
+      } else {  // on a worker: the handler may block on the store
+        response = co_await asio::co_spawn(
+            state_.pool,
+            [this, &req]() -> asio::awaitable<Response> {
+              BeastRequest worker_view(req, remote_);
+              co_return state_.routes.handle(worker_view, req.body());
+            },
+            asio::use_awaitable);
+      }
       const bool keep_alive = req.keep_alive() && !state_.stopping;
       const std::string_view route = response.route;
       const int status = response.status;

@@ -519,6 +519,14 @@ std::optional<std::string> percent_decode(std::string_view text, bool form) {
   return out;
 }
 
+bool Routes::answers_inline(const sessionpp::http::Request& request) const {
+  if (request.method() != "GET") return false;
+  const std::string_view target = request.target();
+  if (target.substr(0, target.find('?')) != "/healthz") return false;
+  // The test hook's delay sleeps in handle(): never on an I/O thread.
+  return !app_.test_hooks || !request.header("X-Test-Delay-Ms");
+}
+
 Response Routes::handle(const sessionpp::http::Request& request, std::string_view body) {
   if (app_.test_hooks) delay_from_header(request, "X-Test-Delay-Ms");
   if (!app_.looks_like_fleet.load(std::memory_order_relaxed) && request.header("X-Forwarded-For")) {

@@ -1,7 +1,8 @@
 #pragma once
 
 // The HTTP API and pages, framework-free: a request view and body in, a Response out. The
-// connection (Beast) calls handle() on a worker thread, so handlers may block on the store.
+// connection (Beast) calls handle() on a worker thread, so handlers may block on the store;
+// only requests answers_inline() accepts are answered on the I/O thread.
 
 #include <string>
 #include <string_view>
@@ -33,6 +34,11 @@ class Routes {
   // Answers one request. Never throws for bad input: every failure is a 4xx naming the field,
   // or a 503 with Retry-After when the store is unavailable.
   Response handle(const sessionpp::http::Request& request, std::string_view body);
+
+  // True for requests whose answer never blocks (GET /healthz): the connection answers them on
+  // its I/O thread, without the hand-off to a worker, so a liveness probe answers even while
+  // every worker waits on a store that went away.
+  bool answers_inline(const sessionpp::http::Request& request) const;
 
  private:
   App& app_;

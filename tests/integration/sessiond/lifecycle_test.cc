@@ -6,6 +6,7 @@
 #include <fstream>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "integration/sessiond/sessiond_test_util.h"
 
@@ -103,6 +104,31 @@ TEST_F(CheckConfig, MissingFileAndBadArgumentsExit2) {
       run_program(sessiond_binary(), {"--check-config", "--config", dir_ + "/none"}).exit_code, 2);
   EXPECT_EQ(run_program(sessiond_binary(), {"--bogus"}).exit_code, 2);
   EXPECT_EQ(run_program(sessiond_binary(), {"--check-config"}).exit_code, 0) << "defaults";
+}
+
+// /healthz is answered on the I/O thread: it answers while every worker is busy (here held by the
+// test hook's delay, as a store that stopped answering would hold them).
+TEST(SessiondLiveness, HealthzAnswersWhileEveryWorkerIsBusy) {
+  SessiondProcess node(
+      {.config = users_config("[server]\nworker_threads = 2\n"), .test_hooks = true});
+  std::vector<std::future<HttpResponse>> slow;
+  for (int i = 0; i < 2; ++i) {
+    slow.push_back(std::async(std::launch::async, [&] {
+      return node.client().get("/readyz", {{"X-Test-Delay-Ms", "2000"}});
+    }));
+  }
+  std::this_thread::sleep_for(milliseconds(400));
+  const auto start = std::chrono::steady_clock::now();
+  HttpResponse health = node.client().get("/healthz");
+  const auto health_took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(health.status, 200);
+  EXPECT_LT(health_took, milliseconds(800)) << "healthz waited for a worker";
+  // The workers really were busy: a request that needs one waits for them.
+  HttpResponse ready = node.client().get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(1200))
+      << "readyz did not wait: the workers were not busy, and the test proves nothing";
+  for (auto& f : slow) EXPECT_EQ(f.get().status, 200);
 }
 
 TEST(SessiondShutdown, SigtermDuringASlowRequestStillAnswersIt) {
