@@ -1,93 +1,42 @@
 #include "sessionpp/memory_store.h"
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <condition_variable>
 #include <cstdint>
-#include <cstring>
-#include <limits>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
+
+#include "stores/memory/record.h"
+#include "stores/memory/record_table.h"
 
 namespace sessionpp {
 namespace {
 
-// A handle in binary: 32 bytes instead of 64 hex characters, so a million sessions stay small.
-struct Key {
-  std::array<std::uint64_t, 4> w{};
-  friend bool operator==(const Key&, const Key&) = default;
-};
+using memory::Attribute;
+using memory::Key;
+using memory::kMaxFieldBytes;
+using memory::kNoDeadline;
+using memory::Record;
+using memory::RecordPtr;
+using memory::RecordTable;
 
-struct KeyHash {
-  // The handle is a SHA-256 digest: its first word is already uniformly distributed.
-  std::size_t operator()(const Key& k) const noexcept { return k.w[0]; }
-};
-
-int hex_value(char c) noexcept { return c <= '9' ? c - '0' : c - 'a' + 10; }
-
-// REQUIRES: is_handle(handle).
-Key key_of(std::string_view handle) noexcept {
-  Key k;
-  for (std::size_t i = 0; i < 32; ++i) {
-    const auto byte =
-        static_cast<std::uint64_t>((hex_value(handle[2 * i]) << 4) | hex_value(handle[2 * i + 1]));
-    k.w[i / 8] |= byte << (8 * (7 - i % 8));
-  }
-  return k;
-}
-
-std::string handle_of_key(const Key& k) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(64, '\0');
-  for (std::size_t i = 0; i < 32; ++i) {
-    const auto byte = static_cast<unsigned>((k.w[i / 8] >> (8 * (7 - i % 8))) & 0xff);
-    out[2 * i] = kHex[byte >> 4];
-    out[2 * i + 1] = kHex[byte & 0xf];
-  }
-  return out;
-}
-
-constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::min();
-
-// A stored session, kept compact: times as epoch milliseconds, attributes as a flat vector
-// (sessions hold few attributes; a vector costs less than a map node per entry).
-struct Record {
-  std::int64_t created;
-  std::int64_t last_accessed;
-  std::int64_t max_inactive;
-  std::int64_t deadline;  // kNoDeadline: none
-  std::string principal;
-  std::vector<std::pair<std::string, std::string>> attributes;
-
-  std::optional<Timestamp> expires_at() const noexcept {
-    return expiry_of(
-        from_epoch_ms(last_accessed), Duration(max_inactive),
-        deadline == kNoDeadline ? std::nullopt : std::optional<Timestamp>(from_epoch_ms(deadline)));
-  }
-  bool expired(Timestamp now) const noexcept {
-    const auto at = expires_at();
-    return at && now >= *at;
-  }
-  void set_metadata(const SessionData& d) {
-    max_inactive = d.max_inactive.count();
-    deadline = d.absolute_deadline ? to_epoch_ms(*d.absolute_deadline) : kNoDeadline;
-    principal = d.principal;
-  }
-};
-
-struct SessionShard {
+// Aligned so two threads working on neighbouring shards do not share a cache line.
+struct alignas(64) SessionShard {
   std::mutex mu;
-  std::unordered_map<Key, Record, KeyHash> records;  // GUARDED_BY(mu)
+  RecordTable records;  // GUARDED_BY(mu)
 };
 
-struct PrincipalShard {
-  std::mutex mu;
-  // principal -> keys of its sessions. May hold stale keys; readers prune them.
-  std::unordered_map<std::string, std::vector<Key>> index;  // GUARDED_BY(mu)
-};
+Result<void> check_field_size(std::string_view what, std::size_t size) {
+  if (size <= kMaxFieldBytes) return {};
+  return make_error(Errc::kInvalidArgument, std::string(what) + " of " + std::to_string(size) +
+                                                " bytes is over the memory store's limit of " +
+                                                std::to_string(kMaxFieldBytes));
+}
 
 // Lock order: a session shard (lower index first when two), then a principal shard. Never the
 // reverse, so index updates can happen while the record's shard is held.
@@ -116,75 +65,89 @@ class MemoryStore final : public SessionRepository {
 
  protected:
   Result<std::optional<SessionData>> do_load(std::string_view handle, Timestamp now) override {
-    const Key key = key_of(handle);
+    const Key key = memory::key_of(handle);
     SessionShard& shard = shard_for(key);
     std::lock_guard lock(shard.mu);
-    const auto it = shard.records.find(key);
-    if (it == shard.records.end() || it->second.expired(now)) return std::optional<SessionData>();
-    const Record& r = it->second;
+    const Record* r = shard.records.find(key);
+    if (r == nullptr || r->expired(now)) return std::optional<SessionData>();
     SessionData d;
-    d.created = from_epoch_ms(r.created);
-    d.last_accessed = from_epoch_ms(r.last_accessed);
-    d.max_inactive = Duration(r.max_inactive);
-    if (r.deadline != kNoDeadline) d.absolute_deadline = from_epoch_ms(r.deadline);
-    d.principal = r.principal;
-    for (const auto& [name, value] : r.attributes) d.attributes.emplace(name, value);
+    d.created = from_epoch_ms(r->created);
+    d.last_accessed = from_epoch_ms(r->last_accessed);
+    d.max_inactive = Duration(r->max_inactive);
+    if (r->deadline != kNoDeadline) d.absolute_deadline = from_epoch_ms(r->deadline);
+    d.principal = r->principal();
+    // Stored in name order: each goes at the end of the map without a search.
+    r->for_each_attribute([&](const Attribute& a) {
+      d.attributes.emplace_hint(d.attributes.end(), a.name, a.value);
+    });
     return std::optional<SessionData>(std::move(d));
   }
 
   Result<void> do_insert(std::string_view handle, const SessionData& d) override {
-    const Key key = key_of(handle);
-    Record r{.created = to_epoch_ms(d.created),
-             .last_accessed = to_epoch_ms(d.last_accessed),
-             .max_inactive = 0,
-             .deadline = kNoDeadline,
-             .principal = {},
-             .attributes = {}};
-    r.set_metadata(d);
-    r.attributes.reserve(d.attributes.size());
-    for (const auto& [name, value] : d.attributes) r.attributes.emplace_back(name, value);
-    SessionShard& shard = shard_for(key);
+    if (auto fits = check_fits(d.principal, d.attributes); !fits) return fits;
+    Record header{};
+    header.key = memory::key_of(handle);
+    header.created = to_epoch_ms(d.created);
+    header.last_accessed = to_epoch_ms(d.last_accessed);
+    header.set_metadata(d);
+    RecordPtr r = memory::build_record(header, d.principal, d.attributes);
+    SessionShard& shard = shard_for(header.key);
     std::lock_guard lock(shard.mu);
-    auto [it, inserted] = shard.records.insert_or_assign(key, std::move(r));
-    if (!it->second.principal.empty()) index_add(it->second.principal, key);
+    if (!d.principal.empty()) index_add(d.principal, header.key);
+    shard.records.insert_or_assign(std::move(r));
     return {};
   }
 
   Result<void> do_update(std::string_view handle, const SessionUpdate& u, Timestamp now) override {
-    const Key key = key_of(handle);
+    if (u.metadata != nullptr) {
+      if (auto fits = check_fits(u.metadata->principal, u.set); !fits) return fits;
+    } else if (auto fits = check_fits({}, u.set); !fits) {
+      return fits;
+    }
+    const Key key = memory::key_of(handle);
     SessionShard& shard = shard_for(key);
     std::lock_guard lock(shard.mu);
-    const auto it = shard.records.find(key);
-    if (it == shard.records.end() || it->second.expired(now)) {
+    Record* r = shard.records.find(key);
+    if (r == nullptr || r->expired(now)) {
       return make_error(Errc::kGone,
                         "session " + std::string(handle.substr(0, 12)) + "... no longer exists");
     }
-    Record& r = it->second;
-    r.last_accessed = std::max(r.last_accessed, to_epoch_ms(u.last_accessed));
+    const std::int64_t last_accessed = std::max(r->last_accessed, to_epoch_ms(u.last_accessed));
+    if (u.metadata == nullptr && u.removed.empty() && overwrite_in_place(*r, u.set)) {
+      r->last_accessed = last_accessed;
+      return {};
+    }
+
+    // Anything else rebuilds the record: sessions are small, and one block keeps finds fast.
+    Record header = *r;
+    header.last_accessed = last_accessed;
+    std::string_view principal = r->principal();
     if (u.metadata != nullptr) {
-      if (u.metadata->principal != r.principal) {
-        if (!r.principal.empty()) index_remove(r.principal, key);
-        if (!u.metadata->principal.empty()) index_add(u.metadata->principal, key);
-      }
-      r.set_metadata(*u.metadata);
-    }
-    for (const auto& [name, value] : u.set) {
-      auto a = std::find_if(r.attributes.begin(), r.attributes.end(),
-                            [&](const auto& p) { return p.first == name; });
-      if (a == r.attributes.end()) {
-        r.attributes.emplace_back(name, value);
-      } else {
-        a->second.assign(value);
+      header.set_metadata(*u.metadata);
+      principal = u.metadata->principal;
+      if (principal != r->principal()) {
+        if (!r->principal().empty()) index_remove(r->principal(), key);
+        if (!principal.empty()) index_add(principal, key);
       }
     }
-    for (const auto& name : u.removed) {
-      std::erase_if(r.attributes, [&](const auto& p) { return p.first == name; });
-    }
+    std::vector<std::pair<std::string_view, std::string_view>> attributes;
+    attributes.reserve(r->attribute_count + u.set.size());
+    r->for_each_attribute([&](const Attribute& a) {
+      const bool replaced =
+          std::any_of(u.set.begin(), u.set.end(), [&](const auto& s) { return s.first == a.name; });
+      const bool removed = std::find(u.removed.begin(), u.removed.end(), a.name) != u.removed.end();
+      if (!replaced && !removed) attributes.emplace_back(a.name, a.value);
+    });
+    attributes.insert(attributes.end(), u.set.begin(), u.set.end());
+    std::sort(attributes.begin(), attributes.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    // `principal` and `attributes` may point into the old record: build before replacing it.
+    shard.records.insert_or_assign(memory::build_record(header, principal, attributes));
     return {};
   }
 
   Result<bool> do_remove(std::string_view handle) override {
-    const Key key = key_of(handle);
+    const Key key = memory::key_of(handle);
     SessionShard& shard = shard_for(key);
     std::lock_guard lock(shard.mu);
     return erase_locked(shard, key);
@@ -192,26 +155,25 @@ class MemoryStore final : public SessionRepository {
 
   Result<void> do_change_handle(std::string_view old_handle, std::string_view new_handle,
                                 Timestamp now) override {
-    const Key from = key_of(old_handle);
-    const Key to = key_of(new_handle);
+    const Key from = memory::key_of(old_handle);
+    const Key to = memory::key_of(new_handle);
     const std::size_t a = shard_index(from);
     const std::size_t b = shard_index(to);
     std::unique_lock<std::mutex> first(sessions_[std::min(a, b)].mu);
     std::unique_lock<std::mutex> second;
     if (a != b) second = std::unique_lock<std::mutex>(sessions_[std::max(a, b)].mu);
-    auto& src = sessions_[a].records;
-    const auto it = src.find(from);
-    if (it == src.end() || it->second.expired(now)) {
+    const Record* found = sessions_[a].records.find(from);
+    if (found == nullptr || found->expired(now)) {
       return make_error(
           Errc::kGone, "session " + std::string(old_handle.substr(0, 12)) + "... no longer exists");
     }
-    Record r = std::move(it->second);
-    src.erase(it);
-    if (!r.principal.empty()) {
-      index_remove(r.principal, from);
-      index_add(r.principal, to);
+    RecordPtr r = sessions_[a].records.take(from);
+    r->key = to;
+    if (!r->principal().empty()) {
+      index_remove(r->principal(), from);
+      index_add(r->principal(), to);
     }
-    sessions_[b].records.insert_or_assign(to, std::move(r));
+    sessions_[b].records.insert_or_assign(std::move(r));
     return {};
   }
 
@@ -222,18 +184,16 @@ class MemoryStore final : public SessionRepository {
     for (const Key& key : index_keys(principal)) {
       SessionShard& shard = shard_for(key);
       std::lock_guard lock(shard.mu);
-      const auto it = shard.records.find(key);
-      if (it == shard.records.end() || it->second.expired(now) ||
-          it->second.principal != principal) {
+      const Record* r = shard.records.find(key);
+      if (r == nullptr || r->expired(now) || r->principal() != principal) {
         stale.push_back(key);
         continue;
       }
-      const Record& r = it->second;
-      out.push_back(SessionSummary{.handle = handle_of_key(key),
-                                   .principal = r.principal,
-                                   .created = from_epoch_ms(r.created),
-                                   .last_accessed = from_epoch_ms(r.last_accessed),
-                                   .expires_at = r.expires_at()});
+      out.push_back(SessionSummary{.handle = memory::handle_of_key(key),
+                                   .principal = std::string(r->principal()),
+                                   .created = from_epoch_ms(r->created),
+                                   .last_accessed = from_epoch_ms(r->last_accessed),
+                                   .expires_at = r->expires_at()});
     }
     for (const Key& key : stale) prune(principal, key, now);
     return out;
@@ -243,17 +203,17 @@ class MemoryStore final : public SessionRepository {
       std::string_view principal, std::optional<std::string_view> keep_handle,
       Timestamp now) override {
     std::optional<Key> keep;
-    if (keep_handle && is_handle(*keep_handle)) keep = key_of(*keep_handle);
+    if (keep_handle && is_handle(*keep_handle)) keep = memory::key_of(*keep_handle);
     std::vector<std::string> removed;
     for (const Key& key : index_keys(principal)) {
       if (keep && key == *keep) continue;
       SessionShard& shard = shard_for(key);
       std::lock_guard lock(shard.mu);
-      const auto it = shard.records.find(key);
-      if (it == shard.records.end() || it->second.principal != principal) continue;
-      const bool live = !it->second.expired(now);
+      const Record* r = shard.records.find(key);
+      if (r == nullptr || r->principal() != principal) continue;
+      const bool live = !r->expired(now);
       erase_locked(shard, key);
-      if (live) removed.push_back(handle_of_key(key));
+      if (live) removed.push_back(memory::handle_of_key(key));
     }
     return removed;
   }
@@ -263,15 +223,12 @@ class MemoryStore final : public SessionRepository {
     for (SessionShard& shard : sessions_) {
       if (purged.size() >= limit) break;
       std::lock_guard lock(shard.mu);
-      for (auto it = shard.records.begin(); it != shard.records.end() && purged.size() < limit;) {
-        if (!it->second.expired(now)) {
-          ++it;
-          continue;
-        }
-        if (!it->second.principal.empty()) index_remove(it->second.principal, it->first);
-        purged.push_back(handle_of_key(it->first));
-        it = shard.records.erase(it);
-      }
+      shard.records.erase_if([&](const Record& r) {
+        if (purged.size() >= limit || !r.expired(now)) return false;
+        if (!r.principal().empty()) index_remove(r.principal(), r.key);
+        purged.push_back(memory::handle_of_key(r.key));
+        return true;
+      });
     }
     return purged;
   }
@@ -280,7 +237,7 @@ class MemoryStore final : public SessionRepository {
     std::size_t n = 0;
     for (SessionShard& shard : sessions_) {
       std::lock_guard lock(shard.mu);
-      for (const auto& [key, r] : shard.records) n += r.expired(now) ? 0 : 1;
+      shard.records.for_each([&](const Record& r) { n += r.expired(now) ? 0 : 1; });
     }
     return n;
   }
@@ -288,8 +245,51 @@ class MemoryStore final : public SessionRepository {
   Result<void> do_ping() override { return {}; }
 
  private:
+  struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  struct PrincipalShard {
+    std::mutex mu;
+    // principal -> keys of its sessions. May hold stale keys; readers prune them.
+    std::unordered_map<std::string, std::vector<Key>, TransparentHash, std::equal_to<>>
+        index;  // GUARDED_BY(mu)
+  };
+
+  // Ok when every field fits a record (sizes are 32-bit there).
+  template <typename Attributes>
+  static Result<void> check_fits(std::string_view principal, const Attributes& attributes) {
+    if (auto r = check_field_size("the principal", principal.size()); !r) return r;
+    for (const auto& [name, value] : attributes) {
+      if (auto r =
+              check_field_size("the value of attribute '" + std::string(name) + "'", value.size());
+          !r) {
+        return r;
+      }
+    }
+    return {};
+  }
+
+  // Writes each value of `set` over the stored value when every one of them exists with the
+  // same size (a counter, a token of fixed length): no allocation. False, writing nothing,
+  // otherwise.
+  static bool overwrite_in_place(
+      Record& r, const std::vector<std::pair<std::string_view, std::string_view>>& set) {
+    for (const auto& [name, value] : set) {
+      std::size_t size = 0;
+      if (r.find_value(name, size) == nullptr || size != value.size()) return false;
+    }
+    for (const auto& [name, value] : set) {
+      std::size_t size = 0;
+      std::copy(value.begin(), value.end(), r.find_value(name, size));
+    }
+    return true;
+  }
+
   std::size_t shard_index(const Key& k) const noexcept {
-    // Bits other than the ones the hash table uses for its buckets.
+    // Other bits than the ones the record table uses for its slots.
     return static_cast<std::size_t>(k.w[1]) & shard_mask_;
   }
   SessionShard& shard_for(const Key& k) noexcept { return sessions_[shard_index(k)]; }
@@ -299,21 +299,22 @@ class MemoryStore final : public SessionRepository {
 
   // REQUIRES: shard.mu held.
   bool erase_locked(SessionShard& shard, const Key& key) {
-    const auto it = shard.records.find(key);
-    if (it == shard.records.end()) return false;
-    if (!it->second.principal.empty()) index_remove(it->second.principal, key);
-    shard.records.erase(it);
+    const RecordPtr r = shard.records.take(key);
+    if (r == nullptr) return false;
+    if (!r->principal().empty()) index_remove(r->principal(), key);
     return true;
   }
 
-  void index_add(const std::string& principal, const Key& key) {
+  void index_add(std::string_view principal, const Key& key) {
     PrincipalShard& ps = principal_shard(principal);
     std::lock_guard lock(ps.mu);
-    auto& keys = ps.index[principal];
+    auto it = ps.index.find(principal);
+    if (it == ps.index.end()) it = ps.index.try_emplace(std::string(principal)).first;
+    auto& keys = it->second;
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
   }
 
-  void index_remove(const std::string& principal, const Key& key) {
+  void index_remove(std::string_view principal, const Key& key) {
     PrincipalShard& ps = principal_shard(principal);
     std::lock_guard lock(ps.mu);
     const auto it = ps.index.find(principal);
@@ -325,7 +326,7 @@ class MemoryStore final : public SessionRepository {
   std::vector<Key> index_keys(std::string_view principal) {
     PrincipalShard& ps = principal_shard(principal);
     std::lock_guard lock(ps.mu);
-    const auto it = ps.index.find(std::string(principal));
+    const auto it = ps.index.find(principal);
     return it == ps.index.end() ? std::vector<Key>() : it->second;
   }
 
@@ -334,13 +335,13 @@ class MemoryStore final : public SessionRepository {
   void prune(std::string_view principal, const Key& key, Timestamp now) {
     SessionShard& shard = shard_for(key);
     std::lock_guard lock(shard.mu);
-    const auto it = shard.records.find(key);
-    if (it != shard.records.end() && it->second.principal == principal) {
-      if (!it->second.expired(now)) return;
+    const Record* r = shard.records.find(key);
+    if (r != nullptr && r->principal() == principal) {
+      if (!r->expired(now)) return;
       erase_locked(shard, key);  // expired: its record goes too
       return;
     }
-    index_remove(std::string(principal), key);
+    index_remove(principal, key);
   }
 
   void sweep_loop() {
