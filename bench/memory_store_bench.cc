@@ -94,7 +94,11 @@ BENCHMARK(BM_SaveDelta)
     ->Threads(1)
     ->Threads(2);
 
-std::size_t heap_bytes() { return mallinfo2().uordblks; }
+// Bytes malloc has handed out: from its heap, and in chunks it maps on its own (large arrays).
+std::size_t heap_bytes() {
+  const struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
 
 std::size_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
