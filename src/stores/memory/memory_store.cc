@@ -45,10 +45,13 @@ class MemoryStore final : public SessionRepository {
   explicit MemoryStore(const MemoryStoreOptions& o)
       : SessionRepository(o.policy),
         shard_mask_(std::bit_ceil(std::max<std::size_t>(o.shards, 1)) - 1),
+        slot_arena_(shard_mask_ + 1),
         sessions_(shard_mask_ + 1),
         principals_(shard_mask_ + 1),
         sweep_interval_(o.sweep_interval),
         sweep_batch_(o.sweep_batch) {
+    for (std::size_t i = 0; i < sessions_.size(); ++i)
+      sessions_[i].records.place_in(slot_arena_, i);
     if (sweep_interval_.count() > 0) sweeper_ = std::thread([this] { sweep_loop(); });
   }
 
@@ -354,6 +357,7 @@ class MemoryStore final : public SessionRepository {
   }
 
   const std::size_t shard_mask_;
+  memory::SlotArena slot_arena_;  // before sessions_: the tables give their slots back to it
   std::vector<SessionShard> sessions_;
   std::vector<PrincipalShard> principals_;
   const std::chrono::milliseconds sweep_interval_;

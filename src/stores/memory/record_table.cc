@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdlib>
-#include <new>
+#include <cstring>
+#include <vector>
 
 namespace sessionpp::memory {
 namespace {
@@ -22,7 +22,7 @@ RecordTable::~RecordTable() {
   for (std::size_t i = 0; i < capacity_; ++i) {
     if (slots_[i].live()) RecordDeleter()(slots_[i].record);
   }
-  std::free(slots_);
+  if (slots_ != nullptr) arena_->release(slots_, capacity_ * sizeof(Slot));
 }
 
 RecordTable::Slot* RecordTable::find_slot(const Key& key) const noexcept {
@@ -73,18 +73,31 @@ RecordPtr RecordTable::take(const Key& key) noexcept {
 
 void RecordTable::rehash(std::size_t min_size) {
   const std::size_t capacity = std::max(kMinCapacity, std::bit_ceil(2 * min_size));
-  auto* slots = static_cast<Slot*>(std::calloc(capacity, sizeof(Slot)));
-  if (slots == nullptr) throw std::bad_alloc();
   const std::size_t mask = capacity - 1;
-  for (std::size_t i = 0; i < capacity_; ++i) {
-    if (!slots_[i].live()) continue;
-    std::size_t j = slots_[i].tag & mask;
-    while (slots[j].record != nullptr) j = (j + 1) & mask;
-    slots[j] = slots_[i];
+  const auto put = [&](Slot* slots, const Slot& s) {
+    std::size_t i = s.tag & mask;
+    while (slots[i].record != nullptr) i = (i + 1) & mask;
+    slots[i] = s;
+  };
+  if (capacity == capacity_) {
+    // Only tombstones to clear. The arena would hand out this very array again, so the live
+    // slots go aside and come back into the cleared array.
+    std::vector<Slot> live;
+    live.reserve(size_);
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      if (slots_[i].live()) live.push_back(slots_[i]);
+    }
+    std::memset(static_cast<void*>(slots_), 0, capacity_ * sizeof(Slot));
+    for (const Slot& s : live) put(slots_, s);
+  } else {
+    auto* slots = static_cast<Slot*>(arena_->acquire(shard_, capacity * sizeof(Slot)));
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      if (slots_[i].live()) put(slots, slots_[i]);
+    }
+    if (slots_ != nullptr) arena_->release(slots_, capacity_ * sizeof(Slot));
+    slots_ = slots;
+    capacity_ = capacity;
   }
-  std::free(slots_);
-  slots_ = slots;
-  capacity_ = capacity;
   tombstones_ = 0;
 }
 

@@ -11,15 +11,24 @@
 #include <cstdint>
 
 #include "stores/memory/record.h"
+#include "stores/memory/slot_arena.h"
 
 namespace sessionpp::memory {
 
 class RecordTable {
  public:
+  // An empty table without slots; place_in() before the first insert.
   RecordTable() = default;
   RecordTable(const RecordTable&) = delete;
   RecordTable& operator=(const RecordTable&) = delete;
   ~RecordTable();
+
+  // Takes slot arrays from `arena`, as shard `shard`. REQUIRES: the table is empty; `arena`
+  // outlives the table.
+  void place_in(SlotArena& arena, std::size_t shard) noexcept {
+    arena_ = &arena;
+    shard_ = shard;
+  }
 
   // The record stored under `key`, or nullptr.
   Record* find(const Key& key) const noexcept;
@@ -67,6 +76,8 @@ class RecordTable {
   // Rebuilds the table without tombstones, at a capacity that puts the load at most 1/2.
   void rehash(std::size_t min_size);
 
+  SlotArena* arena_ = nullptr;
+  std::size_t shard_ = 0;
   Slot* slots_ = nullptr;  // capacity_ slots, a power of two
   std::size_t capacity_ = 0;
   std::size_t size_ = 0;        // live records
