@@ -1,7 +1,8 @@
-// Throughput of the Redis store's find and save with 8 and 32 threads, next to redis-benchmark's
-// HGETALL of a session-sized hash at the same concurrency, measured in the same run. Needs the
-// test server (scripts/services start redis); SESSIONPP_TEST_REDIS_URL overrides where it is.
-// A benchmark, not a test: it never fails on a number.
+// Throughput of the Redis store's find, save, touch and find_by_principal (bench/store_ops.h) with
+// 1, 8 and 32 threads, next to redis-benchmark's HGETALL of a session-sized hash at the same
+// concurrency, measured in the same run. Needs the test server (scripts/services start redis);
+// SESSIONPP_TEST_REDIS_URL overrides where it is. A benchmark, not a test: it never fails on a
+// number.
 //
 //   build-redis/bench/redis_store_bench [--benchmark_min_time=2]
 // SESSIONPP_BENCH_PIPELINED_READS sets pool.pipelined_reads of the store under test (default 2).
@@ -18,13 +19,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/store_ops.h"
 #include "sessionpp/redis_store.h"
 #include "stores/redis/connection.h"
 
 namespace {
 
 using sessionpp::RedisOptions;
-using sessionpp::Session;
 using sessionpp::SessionRepository;
 
 constexpr int kSessions = 2000;
@@ -32,55 +33,13 @@ constexpr int kBaselineRequests = 200000;
 
 std::unique_ptr<SessionRepository> g_repo;
 std::unique_ptr<SessionRepository> g_pooled;  // the same with pool.pipelined_reads = 0
-std::vector<std::string> g_ids;
-std::vector<std::string> g_handles;
+sessionpp::bench::Population g_population;
+sessionpp::bench::Population g_pooled_population;  // the same sessions, through g_pooled
 RedisOptions g_options;
 
-void fill(Session& s) {
-  // A typical logged-in session: a few small attributes, ~300 bytes.
-  s.set_principal("bench-user@example.com");
-  (void)s.set_attribute("csrf", std::string(43, 'c'));
-  (void)s.set_attribute("locale", "en-GB");
-  (void)s.set_attribute("roles", R"(["user","editor"])");
-  (void)s.set_attribute("cart", std::string(160, 'x'));
-  (void)s.set_int("visits", 12);
-}
-
-void find_loop(benchmark::State& state, SessionRepository& repo) {
-  std::size_t i = static_cast<std::size_t>(state.thread_index()) * 7919;
-  for (auto _ : state) {
-    auto r = repo.find(g_ids[i++ % g_ids.size()]);
-    if (!r || !r->has_value()) {
-      state.SkipWithError(r ? "session not found" : r.error().to_string().c_str());
-      break;
-    }
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetItemsProcessed(state.iterations());
-}
-
-void BM_RedisFind(benchmark::State& state) { find_loop(state, *g_repo); }
-void BM_RedisFindPooled(benchmark::State& state) { find_loop(state, *g_pooled); }
-
-// Each thread saves its own session: a delta of one attribute plus last access, i.e. the update
-// script and the index step.
-void BM_RedisSave(benchmark::State& state) {
-  auto found = g_repo->find(g_ids[static_cast<std::size_t>(state.thread_index())]);
-  if (!found || !found->has_value()) {
-    state.SkipWithError("session not found");
-    return;
-  }
-  Session s = std::move(**found);
-  std::int64_t n = 0;
-  for (auto _ : state) {
-    (void)s.set_int("visits", ++n);
-    auto r = g_repo->save(s);
-    if (!r) {
-      state.SkipWithError(r.error().to_string().c_str());
-      break;
-    }
-  }
-  state.SetItemsProcessed(state.iterations());
+// find through the store without auto-pipelined reads: one pooled connection per call.
+void BM_RedisFindPooled(benchmark::State& state) {
+  sessionpp::bench::find(state, g_pooled_population);
 }
 
 // The same HGETALL through plain blocking hiredis, one connection per thread and nothing else:
@@ -96,7 +55,7 @@ void BM_HiredisHgetall(benchmark::State& state) {
     state.SkipWithError(conn.error().to_string().c_str());
     return;
   }
-  const std::string key = g_options.key_prefix + "{" + g_handles[0] + "}";
+  const std::string key = g_options.key_prefix + "{" + g_population.handles[0] + "}";
   for (auto _ : state) {
     void* reply = redisCommand((*conn)->context(), "HGETALL %b", key.data(), key.size());
     if (reply == nullptr) {
@@ -108,23 +67,10 @@ void BM_HiredisHgetall(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK(BM_RedisFind)->Threads(8)->Threads(32)->UseRealTime();
-BENCHMARK(BM_RedisFindPooled)->Threads(8)->Threads(32)->UseRealTime();
-BENCHMARK(BM_HiredisHgetall)->Threads(8)->Threads(32)->UseRealTime();
-BENCHMARK(BM_RedisSave)->Threads(8)->Threads(32)->UseRealTime();
+constexpr int kThreadCounts[] = {1, 8, 32};
 
-// Remembers items/s per benchmark name ("BM_RedisFind/real_time/threads:8").
-class Capture : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& run : runs) {
-      const auto it = run.counters.find("items_per_second");
-      if (it != run.counters.end()) rates[run.benchmark_name()] = it->second.value;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  std::map<std::string, double> rates;
-};
+BENCHMARK(BM_RedisFindPooled)->Threads(1)->Threads(8)->Threads(32)->UseRealTime();
+BENCHMARK(BM_HiredisHgetall)->Threads(1)->Threads(8)->Threads(32)->UseRealTime();
 
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
@@ -191,24 +137,25 @@ int main(int argc, char** argv) {
   auto opened_pooled = sessionpp::open_redis_store(pooled);
   if (!opened_pooled) return 0;
   g_pooled = std::move(*opened_pooled);
-  for (int i = 0; i < kSessions; ++i) {
-    Session s = g_repo->create();
-    fill(s);
-    if (auto r = g_repo->save(s); !r) {
-      std::fprintf(stderr, "redis_store_bench: %s\n", r.error().to_string().c_str());
-      return 0;
-    }
-    g_ids.push_back(s.id()->str());
-    g_handles.push_back(s.handle());
+  g_population =
+      sessionpp::bench::populate(*g_repo, static_cast<std::size_t>(kSessions), "redis-bench");
+  if (!g_population.error.empty()) {
+    std::fprintf(stderr, "redis_store_bench: %s\n", g_population.error.c_str());
+    return 0;
   }
+  g_pooled_population = g_population;
+  g_pooled_population.repo = g_pooled.get();
+  sessionpp::bench::register_store_ops(
+      "redis", []() -> const sessionpp::bench::Population& { return g_population; },
+      {std::begin(kThreadCounts), std::end(kThreadCounts)});
 
   // One phase per concurrency: redis-benchmark right before and right after the store's
   // benchmarks at that concurrency (the mean is the baseline), so that load from other processes
   // on a shared machine hits both sides alike. The phases replace --benchmark_filter.
-  Capture reporter;
-  const std::string key = g_options.key_prefix + "{" + g_handles[0] + "}";
+  sessionpp::bench::RateReporter reporter;
+  const std::string key = g_options.key_prefix + "{" + g_population.handles[0] + "}";
   std::map<int, double> baseline;
-  for (int threads : {8, 32}) {
+  for (int threads : kThreadCounts) {
     const double before = baseline_hgetall(key, threads);
     benchmark::RunSpecifiedBenchmarks(&reporter, ".*/threads:" + std::to_string(threads) + "$");
     const double after = baseline_hgetall(key, threads);
@@ -217,20 +164,20 @@ int main(int argc, char** argv) {
 
   // The baseline reads the hash of a real session: same fields, same size.
   std::printf("\nfind vs redis-benchmark HGETALL of a session hash (same run, -P 1):\n");
-  std::printf("%-8s %8s %8s %14s %17s %17s %7s\n", "threads", "save/s", "find/s", "find(pooled)/s",
-              "hiredis HGETALL/s", "redis-benchmark/s", "find %");
-  for (int threads : {8, 32}) {
-    const std::string suffix = "/real_time/threads:" + std::to_string(threads);
-    const double find = reporter.rates["BM_RedisFind" + suffix];
-    const double pooled_find = reporter.rates["BM_RedisFindPooled" + suffix];
-    const double save = reporter.rates["BM_RedisSave" + suffix];
-    const double raw = reporter.rates["BM_HiredisHgetall" + suffix];
+  std::printf("%-8s %8s %8s %8s %10s %14s %17s %17s %7s\n", "threads", "find/s", "save/s",
+              "touch/s", "by-user/s", "find(pooled)/s", "hiredis HGETALL/s", "redis-benchmark/s",
+              "find %");
+  for (int threads : kThreadCounts) {
+    auto rate = [&](const std::string& name) { return reporter.rate(name, threads); };
+    const double find = rate("redis/find");
     const double base = baseline[threads];
-    std::printf("%-8d %8.0f %8.0f %14.0f %17.0f %17.0f %6.0f%%\n", threads, save, find, pooled_find,
-                raw, base, base > 0 ? 100.0 * find / base : 0.0);
+    std::printf("%-8d %8.0f %8.0f %8.0f %10.0f %14.0f %17.0f %17.0f %6.0f%%\n", threads, find,
+                rate("redis/save"), rate("redis/touch"), rate("redis/find_by_principal"),
+                rate("BM_RedisFindPooled"), rate("BM_HiredisHgetall"), base,
+                base > 0 ? 100.0 * find / base : 0.0);
   }
 
-  for (const auto& h : g_handles) (void)g_repo->remove_by_handle(h);
+  sessionpp::bench::depopulate(g_population);
   g_repo.reset();
   g_pooled.reset();
   benchmark::Shutdown();

@@ -1,7 +1,8 @@
-// SQL store throughput with 8 threads, per dialect: find (a session with 3 attributes) and save
-// (one changed attribute: one transaction of lock, update, upsert, commit), next to a raw
-// prepared primary-key SELECT through the same client library in the same run, which is the
-// floor a store on that database cannot beat. Not a test: numbers only.
+// SQL store throughput with 1, 8 and 32 threads, per dialect: find, save of one changed
+// attribute (one transaction of lock, update, upsert, commit), touch and find_by_principal
+// (bench/store_ops.h), next to a raw prepared primary-key SELECT through the same client library
+// in the same run, which is the floor a store on that database cannot beat. Not a test: numbers
+// only.
 //
 //   eval "$(scripts/services env)"; build/bench/sql_store_bench
 //
@@ -23,15 +24,15 @@
 #include <string>
 #include <vector>
 
+#include "bench/store_ops.h"
 #include "sessionpp/sql_store.h"
 #include "stores/sql/url.h"
 
 namespace {
 
-using sessionpp::Session;
 using sessionpp::SessionRepository;
 
-constexpr int kSessions = 2000;
+constexpr std::size_t kSessions = 2000;
 constexpr const char* kPrefix = "bench_";
 
 std::string env_or(const char* name, const char* fallback) {
@@ -57,7 +58,7 @@ std::string url_of(const std::string& dialect) {
 // One store per dialect, filled once with kSessions sessions; shared by all threads.
 struct Fixture {
   std::unique_ptr<SessionRepository> repo;
-  std::vector<std::string> ids;
+  sessionpp::bench::Population pop;
   std::string error;
 };
 
@@ -69,68 +70,17 @@ Fixture& fixture(const std::string& dialect) {
   Fixture& f = it->second;
   if (!fresh) return f;
   sessionpp::SqlStoreOptions o{.url = url_of(dialect), .table_prefix = kPrefix};
-  o.pool.size = 8;
+  o.pool.size = 32;
   auto r = sessionpp::open_sql_store(o);
   if (!r) {
     f.error = r.error().to_string();
+    f.pop.error = f.error;
     return f;
   }
   f.repo = std::move(*r);
-  for (int i = 0; i < kSessions; ++i) {
-    Session s = f.repo->create();
-    s.set_principal("user" + std::to_string(i % 100));
-    (void)s.set_attribute("cart", std::string(200, 'c'));
-    (void)s.set_attribute("csrf", std::string(43, 'x'));
-    (void)s.set_int("visits", i);
-    if (auto saved = f.repo->save(s); !saved) {
-      f.error = saved.error().to_string();
-      return f;
-    }
-    f.ids.push_back(s.id()->str());
-  }
+  f.pop = sessionpp::bench::populate(*f.repo, kSessions, dialect);
+  f.error = f.pop.error;
   return f;
-}
-
-void BM_Find(benchmark::State& state, const std::string& dialect) {
-  Fixture& f = fixture(dialect);
-  if (!f.repo) {
-    state.SkipWithError(f.error.c_str());
-    return;
-  }
-  std::size_t i = static_cast<std::size_t>(state.thread_index()) * 997;
-  for (auto _ : state) {
-    auto found = f.repo->find(f.ids[i++ % f.ids.size()]);
-    if (!found || !found->has_value()) {
-      state.SkipWithError(found ? "session not found" : found.error().to_string().c_str());
-      break;
-    }
-    benchmark::DoNotOptimize(found);
-  }
-  state.SetItemsProcessed(state.iterations());
-}
-
-void BM_Save(benchmark::State& state, const std::string& dialect) {
-  Fixture& f = fixture(dialect);
-  if (!f.repo) {
-    state.SkipWithError(f.error.c_str());
-    return;
-  }
-  // Each thread saves its own session: contention on one row is not what this measures.
-  auto found = f.repo->find(f.ids[static_cast<std::size_t>(state.thread_index())]);
-  if (!found || !found->has_value()) {
-    state.SkipWithError("session not found");
-    return;
-  }
-  Session s = std::move(**found);
-  std::int64_t n = 0;
-  for (auto _ : state) {
-    (void)s.set_int("visits", ++n);
-    if (auto r = f.repo->save(s); !r) {
-      state.SkipWithError(r.error().to_string().c_str());
-      break;
-    }
-  }
-  state.SetItemsProcessed(state.iterations());
 }
 
 // --- raw client-library baselines: SELECT the session row by primary key ------------------------
@@ -158,7 +108,7 @@ void BM_RawPostgres(benchmark::State& state) {
   PQclear(PQprepare(c, "pk", (std::string(kRawSql) + "$1").c_str(), 1, nullptr));
   std::int64_t i = state.thread_index() * 997;
   for (auto _ : state) {
-    const std::string id = std::to_string(1 + (i++ % kSessions));
+    const std::string id = std::to_string(1 + (i++ % static_cast<std::int64_t>(kSessions)));
     const char* values[] = {id.c_str()};
     PGresult* r = PQexecPrepared(c, "pk", 1, values, nullptr, nullptr, 1);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -216,7 +166,7 @@ void BM_RawMariadb(benchmark::State& state) {
   mysql_stmt_bind_result(st, res);
   std::int64_t i = state.thread_index() * 997;
   for (auto _ : state) {
-    id = 1 + (i++ % kSessions);
+    id = 1 + (i++ % static_cast<std::int64_t>(kSessions));
     if (mysql_stmt_execute(st) != 0 || mysql_stmt_store_result(st) != 0) {
       state.SkipWithError(mysql_stmt_error(st));
       break;
@@ -244,7 +194,7 @@ void BM_RawSqlite(benchmark::State& state) {
   sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
   std::int64_t i = state.thread_index() * 997;
   for (auto _ : state) {
-    sqlite3_bind_int64(st, 1, 1 + (i++ % kSessions));
+    sqlite3_bind_int64(st, 1, 1 + (i++ % static_cast<std::int64_t>(kSessions)));
     while (sqlite3_step(st) == SQLITE_ROW) benchmark::DoNotOptimize(sqlite3_column_int64(st, 0));
     sqlite3_reset(st);
   }
@@ -252,8 +202,6 @@ void BM_RawSqlite(benchmark::State& state) {
   sqlite3_close(db);
   state.SetItemsProcessed(state.iterations());
 }
-
-constexpr int kThreads = 8;
 
 // Drops the bench tables (and the SQLite file) at exit, so no run sees another's rows.
 struct Cleanup {
@@ -293,15 +241,9 @@ struct Cleanup {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_Find, postgres, std::string("postgres"))->Threads(kThreads)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Save, postgres, std::string("postgres"))->Threads(kThreads)->UseRealTime();
-BENCHMARK(BM_RawPostgres)->Threads(kThreads)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Find, mariadb, std::string("mariadb"))->Threads(kThreads)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Save, mariadb, std::string("mariadb"))->Threads(kThreads)->UseRealTime();
-BENCHMARK(BM_RawMariadb)->Threads(kThreads)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Find, sqlite, std::string("sqlite"))->Threads(kThreads)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Save, sqlite, std::string("sqlite"))->Threads(kThreads)->UseRealTime();
-BENCHMARK(BM_RawSqlite)->Threads(kThreads)->UseRealTime();
+BENCHMARK(BM_RawPostgres)->Threads(1)->Threads(8)->Threads(32)->UseRealTime();
+BENCHMARK(BM_RawMariadb)->Threads(1)->Threads(8)->Threads(32)->UseRealTime();
+BENCHMARK(BM_RawSqlite)->Threads(1)->Threads(8)->Threads(32)->UseRealTime();
 
 int main(int argc, char** argv) {
   // Drop what an interrupted earlier run left before filling the tables again.
@@ -309,7 +251,16 @@ int main(int argc, char** argv) {
   Cleanup after;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
+  for (const char* dialect : {"postgres", "mariadb", "sqlite"}) {
+    const std::string d = dialect;
+    sessionpp::bench::register_store_ops(
+        d, [d]() -> const sessionpp::bench::Population& { return fixture(d).pop; }, {1, 8, 32});
+  }
+  sessionpp::bench::RateReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  sessionpp::bench::print_summary(reporter, "postgres", "BM_RawPostgres", {1, 8, 32});
+  sessionpp::bench::print_summary(reporter, "mariadb", "BM_RawMariadb", {1, 8, 32});
+  sessionpp::bench::print_summary(reporter, "sqlite", "BM_RawSqlite", {1, 8, 32});
   benchmark::Shutdown();
   return 0;
 }
