@@ -31,11 +31,22 @@ struct alignas(64) SessionShard {
   RecordTable records;  // GUARDED_BY(mu)
 };
 
-Result<void> check_field_size(std::string_view what, std::size_t size) {
-  if (size <= kMaxFieldBytes) return {};
-  return make_error(Errc::kInvalidArgument, std::string(what) + " of " + std::to_string(size) +
-                                                " bytes is over the memory store's limit of " +
-                                                std::to_string(kMaxFieldBytes));
+// Ok when every field fits a record, which keeps sizes in 32 bits (attribute names are at most
+// 200 bytes by validation). The message is built only on failure: this runs on every save.
+template <typename Attributes>
+Result<void> check_fits(std::string_view principal, const Attributes& attributes) {
+  const auto too_big = [](const std::string& what, std::size_t size) {
+    return make_error(Errc::kInvalidArgument, what + " is " + std::to_string(size) +
+                                                  " bytes, over the memory store's limit of " +
+                                                  std::to_string(kMaxFieldBytes));
+  };
+  if (principal.size() > kMaxFieldBytes) return too_big("the principal", principal.size());
+  for (const auto& [name, value] : attributes) {
+    if (value.size() > kMaxFieldBytes) {
+      return too_big("the value of attribute '" + std::string(name) + "'", value.size());
+    }
+  }
+  return {};
 }
 
 // Lock order: a session shard (lower index first when two), then a principal shard. Never the
@@ -102,11 +113,9 @@ class MemoryStore final : public SessionRepository {
   }
 
   Result<void> do_update(std::string_view handle, const SessionUpdate& u, Timestamp now) override {
-    if (u.metadata != nullptr) {
-      if (auto fits = check_fits(u.metadata->principal, u.set); !fits) return fits;
-    } else if (auto fits = check_fits({}, u.set); !fits) {
-      return fits;
-    }
+    const std::string_view new_principal =
+        u.metadata != nullptr ? std::string_view(u.metadata->principal) : std::string_view();
+    if (auto fits = check_fits(new_principal, u.set); !fits) return fits;
     const Key key = memory::key_of(handle);
     SessionShard& shard = shard_for(key);
     std::lock_guard lock(shard.mu);
@@ -260,20 +269,6 @@ class MemoryStore final : public SessionRepository {
     std::unordered_map<std::string, std::vector<Key>, TransparentHash, std::equal_to<>>
         index;  // GUARDED_BY(mu)
   };
-
-  // Ok when every field fits a record (sizes are 32-bit there).
-  template <typename Attributes>
-  static Result<void> check_fits(std::string_view principal, const Attributes& attributes) {
-    if (auto r = check_field_size("the principal", principal.size()); !r) return r;
-    for (const auto& [name, value] : attributes) {
-      if (auto r =
-              check_field_size("the value of attribute '" + std::string(name) + "'", value.size());
-          !r) {
-        return r;
-      }
-    }
-    return {};
-  }
 
   // Writes each value of `set` over the stored value when every one of them exists with the
   // same size (a counter, a token of fixed length): no allocation. False, writing nothing,
