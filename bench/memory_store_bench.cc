@@ -133,6 +133,43 @@ void report_bytes_per_session() {
   }
 }
 
+// The console table, then for each benchmark the ratio of its CPU time per operation at 1 million
+// sessions to that at 1 thousand (issue 9's goal: at most 1.5). With --benchmark_repetitions, the
+// medians are compared.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  // Colours only on a terminal, like the library's default reporter.
+  RatioReporter() : ConsoleReporter(isatty(STDOUT_FILENO) != 0 ? OO_Color : OO_None) {}
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.error_occurred) continue;
+      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
+      // One figure per benchmark: the median when there is one, else the single run.
+      if (r.run_type == Run::RT_Iteration && r.repetitions > 1) continue;
+      cpu_ns_[r.run_name.str()] = r.GetAdjustedCPUTime();
+    }
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    for (const auto& [name, small] : cpu_ns_) {
+      const auto at = name.find("/1000/");
+      if (at == std::string::npos) continue;
+      std::string big_name = name;
+      big_name.replace(at, 6, "/1000000/");
+      const auto big = cpu_ns_.find(big_name);
+      if (big == cpu_ns_.end()) continue;
+      std::printf("%s: 1M / 1k = %.0f / %.0f ns = %.2fx (goal: at most 1.5x)\n", big_name.c_str(),
+                  big->second, small, big->second / small);
+    }
+  }
+
+ private:
+  std::map<std::string, double> cpu_ns_;
+};
+
 }  // namespace
 }  // namespace sessionpp
 
@@ -140,7 +177,8 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   sessionpp::report_bytes_per_session();
-  benchmark::RunSpecifiedBenchmarks();
+  sessionpp::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;
 }
