@@ -61,8 +61,9 @@ class MemoryStore final : public SessionRepository {
         principals_(shard_mask_ + 1),
         sweep_interval_(o.sweep_interval),
         sweep_batch_(o.sweep_batch) {
-    for (std::size_t i = 0; i < sessions_.size(); ++i)
+    for (std::size_t i = 0; i < sessions_.size(); ++i) {
       sessions_[i].records.place_in(slot_arena_, i);
+    }
     if (sweep_interval_.count() > 0) sweeper_ = std::thread([this] { sweep_loop(); });
   }
 
@@ -137,10 +138,6 @@ class MemoryStore final : public SessionRepository {
     if (u.metadata != nullptr) {
       header.set_metadata(*u.metadata);
       principal = u.metadata->principal;
-      if (principal != r->principal()) {
-        if (!r->principal().empty()) index_remove(r->principal(), key);
-        if (!principal.empty()) index_add(principal, key);
-      }
     }
     std::vector<std::pair<std::string_view, std::string_view>> attributes;
     attributes.reserve(r->attribute_count + u.set.size());
@@ -153,8 +150,13 @@ class MemoryStore final : public SessionRepository {
     attributes.insert(attributes.end(), u.set.begin(), u.set.end());
     std::sort(attributes.begin(), attributes.end(),
               [](const auto& x, const auto& y) { return x.first < y.first; });
-    // `principal` and `attributes` may point into the old record: build before replacing it.
-    shard.records.insert_or_assign(memory::build_record(header, principal, attributes));
+    // `principal` and `attributes` may point into the old record: it stays until replaced.
+    RecordPtr rebuilt = memory::build_record(header, principal, attributes);
+    if (principal != r->principal()) {
+      if (!r->principal().empty()) index_remove(r->principal(), key);
+      if (!principal.empty()) index_add(principal, key);
+    }
+    shard.records.insert_or_assign(std::move(rebuilt));
     return {};
   }
 
