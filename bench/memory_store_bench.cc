@@ -1,4 +1,5 @@
-// Memory store throughput at growing session counts, and resident bytes per session.
+// Memory store throughput at growing session counts, and resident bytes per session; also the
+// operations every store benchmark measures (bench/store_ops.h) at 1k, 100k and 1M sessions.
 // A benchmark, not a test: it prints figures and ratios and never fails on a number.
 //   build/bench/memory_store_bench                  # all sizes
 //   build/bench/memory_store_bench --benchmark_filter=Find
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/store_ops.h"
 #include "sessionpp/memory_store.h"
 
 namespace sessionpp {
@@ -170,12 +172,32 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, double> cpu_ns_;
 };
 
+// The operations every store benchmark measures (bench/store_ops.h: find, save, touch,
+// find_by_principal of typical 300-byte sessions, 4 per user), as memory/N/OP at each size.
+void register_typical(std::size_t n) {
+  sessionpp::bench::register_store_ops(
+      "memory/" + std::to_string(n),
+      [n]() -> const bench::Population& {
+        static std::map<std::size_t,
+                        std::pair<std::unique_ptr<SessionRepository>, bench::Population>>
+            filled;
+        auto& [repo, pop] = filled[n];
+        if (!repo) {
+          repo = std::move(*open_memory_store({.sweep_interval = {}}));
+          pop = bench::populate(*repo, n, "memory-bench");
+        }
+        return pop;
+      },
+      {1});
+}
+
 }  // namespace
 }  // namespace sessionpp
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  for (std::size_t n : {1'000, 100'000, 1'000'000}) sessionpp::register_typical(n);
   sessionpp::report_bytes_per_session();
   sessionpp::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

@@ -145,6 +145,12 @@ inline void touch(benchmark::State& state, const Population& p) {
       break;
     }
   }
+  // The figure only means something if the touches were written.
+  auto stored = p.repo->find_by_handle(s.handle());
+  if (!stored || !stored->has_value() || (**stored).last_accessed() != at) {
+    state.SkipWithError("the touches were not written");
+    return;
+  }
   state.SetItemsProcessed(state.iterations());
 }
 

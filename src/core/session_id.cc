@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <cstdint>
 
 #include "core/sodium_init.h"
 
@@ -12,14 +13,18 @@ namespace {
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-int base64url_value(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
+// Each byte's base64url value, or kInvalid. A table, not a chain of range tests: parse() runs on
+// every request, and with ids from many users those branches mispredict (about 200 ns per find at
+// a million sessions, measured in bench/memory_store_bench).
+constexpr std::uint8_t kInvalid = 0x80;
+constexpr std::array<std::uint8_t, 256> kValues = [] {
+  std::array<std::uint8_t, 256> t{};
+  t.fill(kInvalid);
+  for (std::size_t i = 0; i < kBase64Url.size(); ++i) {
+    t[static_cast<unsigned char>(kBase64Url[i])] = static_cast<std::uint8_t>(i);
+  }
+  return t;
+}();
 
 }  // namespace
 
@@ -38,12 +43,12 @@ SessionId SessionId::generate() {
 
 std::optional<SessionId> SessionId::parse(std::string_view text) {
   if (text.size() != kEncodedLength) return std::nullopt;
-  for (char c : text) {
-    if (base64url_value(c) < 0) return std::nullopt;
-  }
+  std::uint8_t any_invalid = 0;  // one test after the loop instead of one per character
+  for (char c : text) any_invalid |= kValues[static_cast<unsigned char>(c)];
+  if ((any_invalid & kInvalid) != 0) return std::nullopt;
   // 43 characters carry 258 bits; the canonical encoding of 256 bits leaves the last
   // character's two low bits zero. Anything else is not an id we issued.
-  if ((base64url_value(text.back()) & 0x3) != 0) return std::nullopt;
+  if ((kValues[static_cast<unsigned char>(text.back())] & 0x3) != 0) return std::nullopt;
   return SessionId(std::string(text));
 }
 

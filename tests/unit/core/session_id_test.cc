@@ -53,6 +53,20 @@ TEST(SessionIdTest, ParseRejectsEveryOtherShape) {
   EXPECT_FALSE(SessionId::parse(std::string(42, '_') + "x"));
 }
 
+// Every byte value at every position: accepted exactly when it is in the base64url alphabet.
+TEST(SessionIdTest, ParseAcceptsExactlyTheAlphabetAtEveryPosition) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const std::string good(43, 'A');
+  for (std::size_t pos = 0; pos + 1 < good.size(); ++pos) {
+    for (int b = 0; b < 256; ++b) {
+      std::string text = good;
+      text[pos] = static_cast<char>(b);
+      const bool in_alphabet = alphabet.find(static_cast<char>(b)) != std::string::npos;
+      EXPECT_EQ(SessionId::parse(text).has_value(), in_alphabet) << "byte " << b << " at " << pos;
+    }
+  }
+}
+
 TEST(HandleTest, IsLowercaseHexSha256OfTheId) {
   auto id = SessionId::parse(std::string(43, 'A'));  // 32 zero bytes, encoded
   ASSERT_TRUE(id.has_value());
