@@ -10,6 +10,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -136,7 +137,8 @@ inline void touch(benchmark::State& state, const Population& p) {
   if (!held) return;
   Session& s = *held;
   const Duration step = s.max_inactive().count() > 0 ? s.max_inactive() : Duration(3'600'000);
-  Timestamp at = p.repo->now();
+  // From the stored last access on: an earlier run may have moved it ahead of the clock.
+  Timestamp at = std::max(p.repo->now(), s.last_accessed());
   for (auto _ : state) {
     at += step;
     s.touch(at);

@@ -159,6 +159,7 @@ void read_persistence(Section s, PersistenceConfig& c) {
     r.duration("connect_timeout", o.connect_timeout);
     r.duration("command_timeout", o.command_timeout);
     r.integer("pool_size", o.pool_size, 1, 1024);
+    r.integer("pipelined_reads", o.pipelined_reads, 0, 64);
     r.str("mode", o.mode);
     if (o.mode != "standalone" && o.mode != "cluster" && o.mode != "sentinel") {
       r.fail("mode", "must be \"standalone\", \"cluster\" or \"sentinel\", not '" + o.mode + "'");

@@ -30,6 +30,9 @@ struct RedisPersistence {
   Duration connect_timeout = std::chrono::seconds(2);  // Default: 2s
   Duration command_timeout = std::chrono::seconds(2);  // Default: 2s
   std::int64_t pool_size = 16;                         // Default: 16 (as many as worker threads)
+  // Extra connections carrying finds auto-pipelined (RedisOptions::Pool::pipelined_reads);
+  // 0: finds use pooled connections. Default: 2
+  std::int64_t pipelined_reads = 2;
   std::string mode = "standalone";         // standalone | cluster | sentinel. Default: standalone
   std::vector<std::string> cluster_nodes;  // cluster seeds, "host:port". Default: empty
   std::vector<std::string> sentinels;      // Sentinels, "host:port". Default: empty

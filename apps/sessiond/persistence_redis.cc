@@ -23,6 +23,7 @@ Result<std::unique_ptr<sessionpp::SessionRepository>> open_redis_persistence(
   o.connect_timeout = r.connect_timeout;
   o.command_timeout = r.command_timeout;
   o.pool.size = static_cast<std::size_t>(r.pool_size);
+  o.pool.pipelined_reads = static_cast<std::size_t>(r.pipelined_reads);
   if (r.mode == "cluster") {
     o.mode = sessionpp::RedisMode::kCluster;
   } else if (r.mode == "sentinel") {

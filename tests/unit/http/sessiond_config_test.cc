@@ -97,6 +97,16 @@ TEST(SessiondConfig, RedisSentinelAndClusterKeys) {
       << twice.error().message;
   EXPECT_EQ(twice.error().message.find("s3cret-value"), std::string::npos);
 
+  auto lanes =
+      parse_config("[security.session_persistence.redis]\npipelined_reads = 0\n", "t.toml");
+  ASSERT_TRUE(lanes.ok()) << lanes.error().message;
+  EXPECT_EQ(lanes->security.persistence.redis.pipelined_reads, 0);
+  auto too_many =
+      parse_config("[security.session_persistence.redis]\npipelined_reads = 65\n", "t.toml");
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_NE(too_many.error().message.find("redis.pipelined_reads"), std::string::npos)
+      << too_many.error().message;
+
   auto bad_mode = parse_config("[security.session_persistence.redis]\nmode = \"ring\"\n", "t.toml");
   ASSERT_FALSE(bad_mode.ok());
   EXPECT_NE(bad_mode.error().message.find("redis.mode"), std::string::npos)
