@@ -181,13 +181,23 @@ class RedisStore final : public SessionRepository {
     const redisReply* rep = (*r)[0].get();
     if (auto ok = check(*rep, "saving a session"); !ok) return ok;
     if (reply_int(reply_at(rep, 0)).value_or(0) != 1) {
-      if (mine != nullptr) {  // the guessed entries point at nothing: take them back
+      if (mine != nullptr) {
+        // Nothing was saved: put the expiry index back as it was (an entry left by a session that
+        // expired is how purge_expired reports it; none is left for a deleted one), and take the
+        // session out of its user's index.
         std::vector<Command> undo;
-        undo.push_back({{"ZREM", keys_.expiries(), std::string(handle)}, {}});
+        const redisReply* before = (*r)[1].get();
+        if (before->type == REDIS_REPLY_STRING) {
+          undo.push_back(
+              {{"ZADD", keys_.expiries(), std::string(reply_str(before)), std::string(handle)},
+               {}});
+        } else {
+          undo.push_back({{"ZREM", keys_.expiries(), std::string(handle)}, {}});
+        }
         if (!guess_principal.empty()) {
           undo.push_back({{"ZREM", keys_.principal(guess_principal), std::string(handle)}, {}});
         }
-        (void)run(std::move(undo), Retry::kOnStaleConnection);  // stale entries are pruned anyway
+        (void)run(std::move(undo), Retry::kOnStaleConnection);  // readers prune what is left
       }
       return gone(handle);
     }

@@ -108,7 +108,7 @@ const std::string_view kIndexPut =
     "local top = redis.call('ZRANGE', k, -1, -1, 'WITHSCORES')\n"
     "if top[2] == nil or num(top[2]) == math.huge then redis.call('PERSIST', k)\n"
     "else redis.call('PEXPIREAT', k, ms(num(top[2]) + tonumber(ARGV[4]))) end\n"
-    "return 1\n";
+    "return cur\n";
 
 #undef SESSIONPP_LUA_PRELUDE
 

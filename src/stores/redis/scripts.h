@@ -35,7 +35,7 @@ extern const std::string_view kPurge;
 // KEYS[1] a sorted-set index. ARGV: member, score (epoch ms or "inf"), force ("1"/"0"), grace
 // (ms). Sets the member's score (without force: only raises it, so a late concurrent update never
 // lowers it) and gives the index the expiry of its latest member plus grace (none when that is
-// "inf").
+// "inf"). Returns the member's score before (nil when it was not there), so a caller can undo.
 extern const std::string_view kIndexPut;
 
 }  // namespace sessionpp::redis::scripts

@@ -275,6 +275,37 @@ TEST_F(RedisStoreTest, PurgeReportsSessionsRedisAlreadyExpired) {
   EXPECT_EQ(redis::reply_int(idx.get()), 0);
 }
 
+// A save that finds its session expired writes nothing, and leaves the expiry index as it was,
+// so that purge_expired still reports the expiry (the save's index step went out with it).
+TEST_F(RedisStoreTest, ASaveOfAnExpiredSessionStillLeavesItsExpiryToPurge) {
+  Session s = repo_->create();
+  s.set_principal("late");
+  s.set_max_inactive(milliseconds(50));
+  ASSERT_TRUE(repo_->save(s).ok());
+  auto held = repo_->find(s.id()->str());
+  ASSERT_TRUE(held.ok() && held->has_value());
+  const std::string expiries = prefix_ + "expiries";
+  auto before = redis_cmd(*raw_, {"ZSCORE", expiries, s.handle()});
+  const std::string score(redis::reply_str(before.get()));
+  ASSERT_FALSE(score.empty());
+  for (int i = 0; i < 100; ++i) {  // Redis expires the hash by itself
+    auto exists = redis_cmd(*raw_, {"EXISTS", prefix_ + "{" + s.handle() + "}"});
+    if (redis::reply_int(exists.get()) == 0) break;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  ASSERT_TRUE((*held)->set_attribute("cart", "too late").ok());
+  auto late = repo_->save(**held);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, Errc::kGone);
+  auto after = redis_cmd(*raw_, {"ZSCORE", expiries, s.handle()});
+  EXPECT_EQ(redis::reply_str(after.get()), score) << "the expiry index entry was changed";
+  auto in_user_index = redis_cmd(*raw_, {"ZSCORE", prefix_ + "principal:{late}", s.handle()});
+  EXPECT_EQ(in_user_index->type, REDIS_REPLY_NIL);
+  auto purged = repo_->purge_expired();
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(*purged, 1u) << "the expiry was not reported";
+}
+
 TEST_F(RedisStoreTest, KeyspaceCheckLogsAndNeverSetsConfig) {
   std::vector<std::string> lines;
   RedisOptions o = options_;
