@@ -414,7 +414,13 @@ Response validation_failed(const std::map<std::string, std::string>& errors) {
   json::object e;
   for (const auto& [k, v] : errors) e[k] = v;
   const auto& first = *errors.begin();
-  o["error"] = first.first + ": " + first.second;
+  // One line for a banner; every field's message is in "errors".
+  std::string line = first.first + ": " + first.second;
+  if (errors.size() > 1) {
+    line += " (and " + std::to_string(errors.size() - 1) +
+            (errors.size() == 2 ? " more field)" : " more fields)");
+  }
+  o["error"] = line;
   o["field"] = first.first;
   o["errors"] = std::move(e);
   return json_response(400, o);

@@ -297,6 +297,7 @@ TEST(AdminApi, RedisModeFieldsAreValidatedEachNamingItsFieldAndNothingIsSaved) {
   json::object errors = json::parse(r.body).as_object()["errors"].as_object();
   EXPECT_TRUE(errors.contains("redis.sentinels")) << r.body;
   EXPECT_TRUE(errors.contains("redis.master_name")) << r.body;
+  EXPECT_NE(r.body.find("(and 1 more field)"), std::string::npos) << "the banner line says so";
   // The list limit and the port range are in the messages.
   r = admin.put(redis_mode_form(R"("mode":"cluster","cluster_nodes":)" + many));
   EXPECT_NE(r.body.find("at most 64"), std::string::npos) << r.body;
