@@ -2,7 +2,8 @@
 """Writes docs/benchmarks/http-STORE.md and the chart's data from bench/http/run's results.
 
 Results: one line per measurement, tab-separated: target, scenario (healthz | read | write),
-requests/s, p50 (µs), p99 (µs), errors, requests.
+requests/s, p50 (µs), p99 (µs), errors, requests, and (when present) the server's CPU time per request in µs
+(user + system, its process and the processes below it).
 """
 import argparse
 from pathlib import Path
@@ -37,9 +38,10 @@ def main():
     rows = []
     for line in Path(a.results).read_text().splitlines():
         if line.strip():
-            t, s, rps, p50, p99, err, n = line.split("\t")
+            t, s, rps, p50, p99, err, n, *rest = line.split("\t")
             rows.append(dict(target=t, scenario=s, rps=float(rps), p50=int(p50), p99=int(p99),
-                             errors=int(err), requests=int(n)))
+                             errors=int(err), requests=int(n),
+                             cpu=float(rest[0]) if rest else None))
     by = {(r["target"], r["scenario"]): r for r in rows}
     targets = list(dict.fromkeys(r["target"] for r in rows))
     main_target = f"sessiond-{a.store}"
@@ -52,11 +54,13 @@ def main():
     out += [f"- **Date:** {a.date}", f"- **Machine:** {a.machine}", f"- **Settings:** {a.settings}"]
     out += ["- **Versions:**"] + [f"  - {v}" for v in versions]
     out += ["", "## Results", ""]
-    out += ["| target | scenario | requests/s | p50 (ms) | p99 (ms) | errors | requests |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    out += ["| target | scenario | requests/s | p50 (ms) | p99 (ms) | errors | requests | "
+            "server CPU (µs/request) |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
+        cpu = "-" if r["cpu"] is None else f"{r['cpu']:.0f}"
         out.append(f"| {label(r['target'])} | {r['scenario']} | {r['rps']:.0f} | {ms(r['p50'])} | "
-                   f"{ms(r['p99'])} | {r['errors']} | {r['requests']} |")
+                   f"{ms(r['p99'])} | {r['errors']} | {r['requests']} | {cpu} |")
     out += ["", "Scenarios: **read** = signed-in `GET /api/session`; **write** = signed-in "
             "`PUT /api/session/attributes/bench` with a new value each time; **healthz** = "
             "`GET /healthz` (no session).", ""]
@@ -81,9 +85,13 @@ def main():
                     met = x >= GOALS[peer] and mine["p99"] < theirs["p99"]
                     goal = (f"; goal ≥ {GOALS[peer]:g}× with a lower p99: "
                             f"{'met' if met else 'not met'}")
+                cpu = ""
+                if mine["cpu"] and theirs["cpu"]:
+                    cpu = (f"; server CPU {mine['cpu']:.0f} vs {theirs['cpu']:.0f} µs per request "
+                           f"({peer} uses {theirs['cpu'] / mine['cpu']:.2f}× as much)")
                 ratio_lines.append(
                     f"- {scenario}: {main_target} / {peer} = **{x:.2f}×** requests/s "
-                    f"(p99 {ms(mine['p99'])} ms vs {ms(theirs['p99'])} ms){goal}")
+                    f"(p99 {ms(mine['p99'])} ms vs {ms(theirs['p99'])} ms){goal}{cpu}")
         h = by.get((main_target, "healthz"))
         if h and h["rps"]:
             x = base["rps"] / h["rps"]
