@@ -73,6 +73,13 @@ struct Outcome {
   std::size_t failures = 0;   // failed requests during the run
 };
 
+// SIGKILL to a server, then up to 2 s for the process to be gone.
+void kill_and_wait(int pid) {
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+    std::this_thread::sleep_for(milliseconds(20));
+}
+
 // Runs 3 threads saving new sessions and finding saved ones, calls `kill` after 1.5 s, keeps the
 // load on until no request failed for 2 s (at most 25 s), then reads back every session saved.
 Outcome failover_under_load(SessionRepository& repo, const std::function<void()>& kill) {
@@ -212,11 +219,7 @@ TEST(RedisClusterFailoverTest, PrimaryKilledUnderLoadReplicaTakesOverSameStoreSe
   const int pid = server_pid(port, kTestPassword);
   ASSERT_GT(pid, 1) << "no process_id from 127.0.0.1:" << port;
 
-  const Outcome out = failover_under_load(*repo, [&] {
-    ASSERT_EQ(::kill(pid, SIGKILL), 0);
-    for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
-      std::this_thread::sleep_for(milliseconds(20));
-  });
+  const Outcome out = failover_under_load(*repo, [&] { kill_and_wait(pid); });
   report("cluster", out);
   std::printf("[failover] cluster: killed the primary 127.0.0.1:%d (slot %d)\n", port, slot);
   EXPECT_LT(out.recovery_s, 10.0);
@@ -343,11 +346,7 @@ TEST(RedisSentinelFailoverTest, PrimaryKilledUnderLoadSentinelsPromoteSameStoreS
   const int pid = server_pid(port, kTestPassword);
   ASSERT_GT(pid, 1) << "no process_id from 127.0.0.1:" << port;
 
-  const Outcome out = failover_under_load(*repo, [&] {
-    ASSERT_EQ(::kill(pid, SIGKILL), 0);
-    for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
-      std::this_thread::sleep_for(milliseconds(20));
-  });
+  const Outcome out = failover_under_load(*repo, [&] { kill_and_wait(pid); });
   report("sentinel", out);
   std::printf("[failover] sentinel: killed the primary %s:%d, now %s:%d\n", host.c_str(), port,
               redis_sentinel_primary(o).first.c_str(), redis_sentinel_primary(o).second);
